@@ -1,0 +1,83 @@
+# minirt-virtio: `make` builds, `make check` tests, `make demo` shows it.
+VERSION := 0.1
+PREFIX ?= /usr/local
+B := build
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror
+LIBS_PC := libkmod zlib liblzma libzstd liblz4
+HOST_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -DVERSION='"$(VERSION)"'
+HOST_LIBS = $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lbz2
+
+# The pre-init: static, small, no stdio.
+PREINIT_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Os -static -s -fno-pie \
+	-no-pie -ffunction-sections -fdata-sections -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -Wl,--gc-sections \
+	-Wl,-z,noseparate-code -Wl,--build-id=none
+PREINIT_SRC := $(wildcard init/*.c)
+PREINIT_HDR := $(wildcard init/*.h)
+
+BUILDER_SRC := $(wildcard builder/*.c)
+BUILDER_LIB_SRC := $(filter-out builder/main.c,$(BUILDER_SRC))
+BUILDER_OBJ := $(BUILDER_SRC:%.c=$(B)/obj/%.o)
+BUILDER_LIB_OBJ := $(BUILDER_LIB_SRC:%.c=$(B)/obj/%.o)
+INIT_HOST_OBJ := $(filter-out $(B)/obj/init/preinit.o, \
+	$(PREINIT_SRC:%.c=$(B)/obj/%.o))
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps check unit demo install clean
+all: $(B)/minirt-virtio $(B)/gen-cpio
+
+$(B)/preinit-x86_64: $(PREINIT_SRC) $(PREINIT_HDR)
+	@mkdir -p $(@D)
+	musl-gcc $(PREINIT_CFLAGS) -o $@ $(PREINIT_SRC)
+
+$(B)/preinit-i386: $(PREINIT_SRC) $(PREINIT_HDR)
+	@mkdir -p $(@D)
+	i386-linux-musl-gcc $(PREINIT_CFLAGS) -o $@ $(PREINIT_SRC)
+
+$(B)/obj/%.o: %.c $(wildcard builder/*.h init/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(B)/obj/builder/embed.o: builder/embed.S $(B)/preinit-x86_64 \
+		$(B)/preinit-i386 modules.list
+	@mkdir -p $(@D)
+	$(CC) -c -o $@ $< -DPREINIT_X86_64='"$(B)/preinit-x86_64"' \
+		-DPREINIT_I386='"$(B)/preinit-i386"' \
+		-DMODULES_LIST='"modules.list"'
+
+$(B)/minirt-virtio: $(BUILDER_OBJ) $(B)/obj/builder/embed.o
+	$(CC) $(CFLAGS) -o $@ $^ $(HOST_LIBS)
+
+# Test helper: a cpio from a gen_init_cpio list, no root needed.
+$(B)/gen-cpio: tests/tools/gen-cpio.c $(BUILDER_LIB_OBJ) $(B)/obj/builder/embed.o
+	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(BUILDER_LIB_OBJ) $(INIT_HOST_OBJ) \
+		$(B)/obj/builder/embed.o tests/unit/helpers.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Ibuilder -Iinit -o $@ $< $(BUILDER_LIB_OBJ) \
+		$(INIT_HOST_OBJ) $(B)/obj/builder/embed.o $(HOST_LIBS) -lcmocka
+
+deps:
+	scripts/deps.sh
+
+unit: all $(UNIT_BIN)
+
+check: deps
+	$(MAKE) unit
+	scripts/check.sh
+
+demo: deps
+	$(MAKE) all
+	scripts/demo.sh
+
+install: all
+	install -D -m 755 $(B)/minirt-virtio $(DESTDIR)$(PREFIX)/bin/minirt-virtio
+
+clean:
+	rm -rf $(B)

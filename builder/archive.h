@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An initramfs as the kernel unpacks it: segments one after another, each an
+ * uncompressed cpio archive or a compressed member holding cpio archives,
+ * with zero padding between them.
+ */
+#ifndef MV_ARCHIVE_H
+#define MV_ARCHIVE_H
+
+#include "compress.h"
+#include "cpio.h"
+
+struct segment {
+	size_t offset, length;	/* where it sits in the file */
+	size_t padding;		/* zero bytes after it */
+	enum comp comp;
+	struct buf plain;	/* decompressed bytes (empty if COMP_NONE) */
+	struct cpio_list entries;
+};
+
+struct archive {
+	uint8_t *bytes;		/* the whole file */
+	size_t len;
+	size_t lead_padding;	/* zero bytes before the first segment */
+	struct segment *seg;
+	size_t nseg;
+};
+
+/* Parse bytes (taken over: freed with the archive). */
+int archive_parse(struct archive *ar, uint8_t *bytes, size_t len);
+int archive_read(struct archive *ar, const char *path);
+void archive_free(struct archive *ar);
+
+/* Read a whole file into memory. */
+int read_file(const char *path, uint8_t **bytes, size_t *len);
+
+#endif

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+/* Writing the new initramfs: merge (one archive) or append (one segment). */
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t segment_max_ino(const struct segment *seg)
+{
+	uint32_t max = 0;
+
+	for (size_t i = 0; i < seg->entries.n; i++)
+		if (seg->entries.v[i].ino > max)
+			max = seg->entries.v[i].ino;
+	return max;
+}
+
+static bool holds(const struct segment *seg, const struct cpio_entry *e)
+{
+	return e >= seg->entries.v && e < seg->entries.v + seg->entries.n;
+}
+
+/*
+ * Early uncompressed segments (microcode) stay byte for byte in front, when
+ * a compressed segment follows and they do not hold the init.
+ */
+static size_t early_segments(const struct plan *p)
+{
+	size_t n = 0, last_compressed = 0;
+	bool any = false;
+
+	for (size_t s = 0; s < p->nseg; s++)
+		if (p->ar.seg[s].comp != COMP_NONE) {
+			last_compressed = s;
+			any = true;
+		}
+	while (any && n < last_compressed && p->ar.seg[n].comp == COMP_NONE &&
+	       !holds(&p->ar.seg[n], p->init))
+		n++;
+	return n;
+}
+
+static enum comp output_comp(const struct plan *p, size_t first)
+{
+	enum comp comp = COMP_NONE;
+
+	for (size_t s = first; s < p->nseg; s++)
+		if (p->ar.seg[s].comp != COMP_NONE)
+			comp = p->ar.seg[s].comp;
+	return comp;
+}
+
+/* Entries of segments first.. then ours, as shallow copies. */
+static int gather(const struct plan *p, size_t first, struct cpio_list *all)
+{
+	uint32_t shift = 0;
+	size_t n = p->added.n;
+
+	for (size_t s = first; s < p->nseg; s++)
+		n += p->ar.seg[s].entries.n;
+	all->v = xcalloc(n, sizeof(*all->v));
+	if (!all->v)
+		return -1;
+	for (size_t s = 0; s < p->nseg; s++) {
+		const struct cpio_list *l = &p->ar.seg[s].entries;
+
+		for (size_t i = 0; s >= first && i < l->n; i++) {
+			struct cpio_entry *e = &all->v[all->n++];
+
+			*e = l->v[i];
+			/* Each segment had its own hard links: keep apart. */
+			if (shift && e->nlink > 1 && !S_ISDIR(e->mode)) {
+				e->ino += shift;
+				e->raw = NULL;
+			}
+		}
+		shift += segment_max_ino(&p->ar.seg[s]);
+	}
+	memcpy(all->v + all->n, p->added.v, p->added.n * sizeof(*all->v));
+	all->n += p->added.n;
+	return 0;
+}
+
+int layout_merge(struct plan *p)
+{
+	size_t first = early_segments(p);
+	struct cpio_list all = { 0 };
+	struct buf plain = { 0 };
+	int ret;
+
+	if (buf_add(&p->out, p->ar.bytes, p->ar.seg[first].offset) < 0 ||
+	    gather(p, first, &all) < 0)
+		return -1;
+	ret = cpio_write(&all, &plain);
+	free(all.v);
+	if (!ret)
+		ret = comp_compress(output_comp(p, first), plain.data,
+				    plain.len, &p->out);
+	buf_free(&plain);
+	return ret;
+}
+
+int layout_append(struct plan *p)
+{
+	struct buf plain = { 0 };
+	int ret;
+
+	if (buf_add(&p->out, p->ar.bytes, p->kept_bytes) < 0 ||
+	    buf_add_zeros(&p->out, (4 - p->kept_bytes % 4) % 4) < 0)
+		return -1;
+	ret = cpio_write(&p->added, &plain);
+	if (!ret)
+		ret = comp_compress(COMP_GZIP, plain.data, plain.len, &p->out);
+	buf_free(&plain);
+	return ret;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/* minirt-virtio: make an initramfs (KNOPPIX's minirt) boot from virtio. */
+#include "build.h"
+#include "buf.h"
+#include "list.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_USAGE 2
+#define DRIVERS_MAX 64
+
+static const char usage_text[] =
+	"usage: minirt-virtio build [options] INPUT -o OUTPUT\n"
+	"       minirt-virtio list INPUT\n"
+	"\n"
+	"build: write INPUT with virtio drivers loaded before its /init.\n"
+	"  -o, --output FILE      where to write (may be INPUT itself;\n"
+	"                         INPUT is then kept as INPUT.orig)\n"
+	"  -m, --modules DIR      the target kernel's modules: /lib/modules/<ver>\n"
+	"                         or a directory of .ko[.xz|.zst|.gz] files\n"
+	"  -k, --kernel VMLINUZ   refuse modules not built for this kernel\n"
+	"      --driver NAME      another module to add (repeatable)\n"
+	"      --layout merge|append\n"
+	"                         merge (default): one archive, recompressed;\n"
+	"                         append: INPUT's bytes, then one new segment\n"
+	"      --no-patch-init    leave /init's device scan as it is\n"
+	"      --force            overwrite an existing OUTPUT\n"
+	"list: every segment and entry of INPUT, compressed segments too.\n"
+	"  -h, --help, -V, --version\n";
+
+static int usage(const char *problem)
+{
+	if (problem)
+		fprintf(stderr, "minirt-virtio: %s\n", problem);
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+static int parse_layout(const char *arg, struct build_opts *o)
+{
+	if (!strcmp(arg, "merge"))
+		o->layout = LAYOUT_MERGE;
+	else if (!strcmp(arg, "append"))
+		o->layout = LAYOUT_APPEND;
+	else
+		return -1;
+	return 0;
+}
+
+enum { OPT_DRIVER = 256, OPT_LAYOUT, OPT_NO_PATCH, OPT_FORCE };
+
+static const struct option build_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "modules", required_argument, NULL, 'm' },
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "driver", required_argument, NULL, OPT_DRIVER },
+	{ "layout", required_argument, NULL, OPT_LAYOUT },
+	{ "no-patch-init", no_argument, NULL, OPT_NO_PATCH },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int build_command(int argc, char **argv)
+{
+	static const char *drivers[DRIVERS_MAX];
+	struct build_opts o = { .drivers = drivers, .patch_init = true };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:m:k:h", build_options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'o': o.output = optarg; break;
+		case 'm': o.modules_dir = optarg; break;
+		case 'k': o.kernel = optarg; break;
+		case OPT_DRIVER:
+			if (o.ndrivers == DRIVERS_MAX)
+				return usage("too many --driver options");
+			drivers[o.ndrivers++] = optarg;
+			break;
+		case OPT_LAYOUT:
+			if (parse_layout(optarg, &o) < 0)
+				return usage("--layout is merge or append");
+			break;
+		case OPT_NO_PATCH: o.patch_init = false; break;
+		case OPT_FORCE: o.force = true; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: return usage(NULL);
+		}
+	}
+	if (optind + 1 != argc)
+		return usage("build takes one INPUT");
+	o.input = argv[optind];
+	if (!o.output)
+		return usage("build needs -o OUTPUT");
+	if (build_run(&o) < 0) {
+		fprintf(stderr, "minirt-virtio: %s\n", error_text());
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
+static int list_command(int argc, char **argv)
+{
+	if (argc != 2)
+		return usage("list takes one INPUT");
+	if (list_run(argv[1]) < 0) {
+		fprintf(stderr, "minirt-virtio: %s: %s\n", argv[1],
+			error_text());
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage("a command is needed");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("minirt-virtio %s\n", VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "build"))
+		return build_command(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "list"))
+		return list_command(argc - 1, argv + 1);
+	return usage("the commands are build and list");
+}

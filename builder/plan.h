@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* What one build works on, shared by its steps. */
+#ifndef MV_PLAN_H
+#define MV_PLAN_H
+
+#include "archive.h"
+#include "build.h"
+#include "initpatch.h"
+#include "modules.h"
+
+#define OUR_DIR "lib/modules/minirt-virtio"
+#define BUILD_INFO OUR_DIR "/build-info"
+#define LOAD_ORDER OUR_DIR "/load-order"
+
+struct plan {
+	const struct build_opts *opts;
+	struct archive ar;
+	size_t nseg;		/* input segments kept (an old append dropped) */
+	size_t kept_bytes;	/* input bytes kept, for append */
+	bool rebuilt;
+	struct cpio_entry *init;	/* the original init */
+	uint16_t userland;
+	struct modset mods;
+	struct initpatch patch;
+	struct buf patched;
+	uint32_t mtime, next_ino;
+	struct cpio_list added;	/* what this build adds */
+	struct buf out;
+};
+
+/* Last entry named path in the kept segments; *in says which segment. */
+struct cpio_entry *find_entry(struct plan *p, const char *path,
+			      struct segment **in);
+
+uint32_t segment_max_ino(const struct segment *seg);
+int layout_merge(struct plan *p);
+int layout_append(struct plan *p);
+void report(const struct plan *p, bool kept_orig);
+void plan_free(struct plan *p);
+
+#endif

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Lines for whoever watches the console, and for dmesg via /dev/kmsg. */
+#ifndef PREINIT_LOG_H
+#define PREINIT_LOG_H
+
+#include "text.h"
+
+#include <stdbool.h>
+
+/* Open /dev/kmsg (a private node if /dev has none); call with /proc up. */
+void log_open(void);
+void log_close(void);
+
+/* "minirt-virtio: <line>" on the console and in the kernel log. */
+void log_line(const char *line);
+void log_text(const struct text *t);
+
+/* "minirt-virtio: <what>: <strerror(err)>" */
+void log_error(const char *what, int err);
+
+#endif

@@ -1,0 +1,56 @@
+#!/bin/bash
+# Test disks holding KNOPPIX/KNOPPIX, made without root or loop mounts:
+#   make-disk.sh OUT mbr|logical|whole|empty
+# mbr: ext4 vda1 (the VPS's /boot) with KNOPPIX next to two other partitions
+# logical: KNOPPIX on logical partition 12; whole: ext4 on the whole disk;
+# empty: an ext4 without KNOPPIX (the first of two disks).
+set -euo pipefail
+out=$1 kind=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/fs/KNOPPIX" "$work/plain/etc"
+echo "stand-in for the compressed KNOPPIX image" >"$work/fs/KNOPPIX/KNOPPIX"
+echo "a disk without KNOPPIX" >"$work/plain/etc/motd"
+
+mkfs() { # DIR SIZE_MB IMAGE
+	rm -f "$3"
+	mkfs.ext4 -q -F -E root_owner=0:0 -d "$1" "$3" "${2}M" >/dev/null
+}
+
+put() { # IMAGE DISK START_SECTOR
+	dd if="$1" of="$2" bs=512 seek="$3" conv=notrunc status=none
+}
+
+case $kind in
+mbr)
+	truncate -s 64M "$out"
+	printf '%s\n' 'label: dos' 'start=2048, size=32M, type=83' \
+		'size=8M, type=82' 'type=83' | sfdisk -q "$out"
+	mkfs "$work/fs" 32 "$work/p1"
+	put "$work/p1" "$out" 2048
+	;;
+logical)
+	truncate -s 64M "$out"
+	{
+		echo 'label: dos'
+		echo 'start=2048, size=4M, type=83'
+		echo 'type=5'
+		for i in 5 6 7 8 9 10 11; do echo 'size=1M, type=83'; done
+		echo 'type=83'
+	} | sfdisk -q "$out"
+	start=$(sfdisk -d "$out" | awk -F'[=,]' '/12 : start/ { gsub(/ /, "", $2); print $2 }')
+	mkfs "$work/fs" 24 "$work/p12"
+	put "$work/p12" "$out" "$start"
+	;;
+whole)
+	mkfs "$work/fs" 32 "$out"
+	;;
+empty)
+	mkfs "$work/plain" 16 "$out"
+	;;
+*)
+	echo "make-disk: unknown kind $kind" >&2
+	exit 1
+	;;
+esac

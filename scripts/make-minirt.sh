@@ -1,0 +1,96 @@
+#!/bin/bash
+# A KNOPPIX-like minirt from Debian packages, without root:
+#   make-minirt.sh OUT ARCH MODDIR INIT COMP [early]
+# ARCH amd64|i386 (busybox-static of that architecture), MODDIR a kernel's
+# /lib/modules/<kver> (its filesystem modules go to /modules), INIT one of
+# tests/fixtures/*-init, COMP gzip|xz|zstd|none; "early" puts an
+# uncompressed early cpio (a dummy microcode file) in front.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$1 arch=$2 moddir=$3 init=$4 comp=$5 early=${6:-}
+gen=$root/build/gen-cpio
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+busybox_for() {
+	if [ "$1" = amd64 ]; then
+		echo /bin/busybox
+		return
+	fi
+	local dir=$root/cache/busybox-$1
+	if [ ! -x "$dir/bin/busybox" ]; then
+		rm -rf "$dir" && mkdir -p "$dir/deb"
+		(cd "$dir/deb" && apt-get download -q "busybox-static:$1" 2>&1 |
+			grep -v '^W: Download is performed unsandboxed' || true)
+		dpkg -x "$dir"/deb/*.deb "$dir"
+		rm -rf "$dir/deb"
+	fi
+	echo "$dir/bin/busybox"
+}
+
+{
+	for d in bin sbin dev proc sys mnt-system modules etc tmp; do
+		echo "dir /$d 755 0 0"
+	done
+	echo "file /bin/busybox $(busybox_for "$arch") 755 0 0"
+	for tool in sh mount umount insmod mknod ls cat cut sleep poweroff echo \
+		grep sed dmesg; do
+		echo "slink /bin/$tool busybox 777 0 0"
+	done
+	echo "file /init $root/tests/fixtures/$init-init 755 0 0"
+
+	# The static /dev of KNOPPIX 6: no vd nodes, no kmsg.
+	echo "nod /dev/console 600 0 0 c 5 1"
+	echo "nod /dev/null 666 0 0 c 1 3"
+	echo "nod /dev/zero 666 0 0 c 1 5"
+	echo "nod /dev/tty 666 0 0 c 5 0"
+	echo "nod /dev/ttyS0 660 0 0 c 4 64"
+	for i in 0 1 2 3 4; do echo "nod /dev/tty$i 620 0 0 c 4 $i"; done
+	majors=(3 3 22 22)
+	firsts=(0 64 0 64)
+	i=0
+	for l in a b c d; do
+		echo "nod /dev/hd$l 660 0 6 b ${majors[$i]} ${firsts[$i]}"
+		for p in 1 2 3 4 5 6 7 8; do
+			echo "nod /dev/hd$l$p 660 0 6 b ${majors[$i]} $((firsts[i] + p))"
+		done
+		echo "nod /dev/sd$l 660 0 6 b 8 $((i * 16))"
+		for p in $(seq 1 15); do
+			echo "nod /dev/sd$l$p 660 0 6 b 8 $((i * 16 + p))"
+		done
+		i=$((i + 1))
+	done
+	echo "nod /dev/sr0 660 0 24 b 11 0"
+	echo "nod /dev/scd0 660 0 24 b 11 0"
+
+	# Filesystem drivers, loaded by the init's load_modules.
+	order=""
+	for m in crc16 mbcache jbd2 crc32c_generic ext4; do
+		f=$(find "$moddir/kernel" -name "$m.ko" | head -n1)
+		[ -n "$f" ] || { echo "make-minirt: no $m.ko in $moddir" >&2; exit 1; }
+		echo "file /modules/$m.ko $f 644 0 0"
+		order="$order $m.ko"
+	done
+	echo "$order" >"$work/order"
+	echo "file /modules/order $work/order 644 0 0"
+} >"$work/list"
+
+"$gen" "$work/list" >"$work/main.cpio"
+case $comp in
+gzip) gzip -9 -n -c "$work/main.cpio" >"$work/main" ;;
+xz) xz --check=crc32 -c "$work/main.cpio" >"$work/main" ;;
+zstd) zstd -q -19 -c "$work/main.cpio" >"$work/main" ;;
+none) cp "$work/main.cpio" "$work/main" ;;
+*) echo "make-minirt: unknown compression $comp" >&2; exit 1 ;;
+esac
+
+if [ "$early" = early ]; then
+	head -c 1000 /dev/urandom >"$work/ucode"
+	printf '%s\n' "dir /kernel 755 0 0" "dir /kernel/x86 755 0 0" \
+		"dir /kernel/x86/microcode 755 0 0" \
+		"file /kernel/x86/microcode/AuthenticAMD.bin $work/ucode 644 0 0" |
+		"$gen" >"$work/early"
+	cat "$work/early" "$work/main" >"$out"
+else
+	cp "$work/main" "$out"
+fi
