@@ -258,6 +258,7 @@ static int add_modules(struct plan *p, struct buf *info)
 		snprintf(name, sizeof(name), OUR_DIR "/%s.ko", m->name);
 		if (!add(p, name, S_IFREG | 0644, m->image.data, m->image.len))
 			ret = -1;
+		buf_add_str(&order, m->optional ? "?" : "");
 		buf_add_str(&order, m->name);
 		buf_add_str(&order, ".ko\n");
 		buf_add_str(info, "added ");

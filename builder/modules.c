@@ -502,7 +502,7 @@ static int missing(struct resolver *r, const char *name,
 }
 
 static int visit_found(struct resolver *r, const char *name,
-		       const char *path)
+		       const char *path, bool soft)
 {
 	struct modinfo mi;
 	struct module *m;
@@ -517,6 +517,7 @@ static int visit_found(struct resolver *r, const char *name,
 	if (read_modinfo(r, m, &mi) < 0)
 		return -1;
 	m->vermagic = mi.vermagic ? xstrdup(mi.vermagic) : NULL;
+	m->optional = soft;
 	/* Dependencies load first: take this module out, put it back after. */
 	struct module self = r->set->v[index];
 
@@ -568,15 +569,26 @@ static int cycle_error(struct resolver *r, const char *name)
 	return -1;
 }
 
+static void mark_needed(struct resolver *r, const char *name)
+{
+	for (size_t i = 0; i < r->set->n; i++)
+		if (!strcmp(r->set->v[i].name, name))
+			r->set->v[i].optional = false;
+}
+
 static int visit_named(struct resolver *r, const char *name,
 		       const char *needed_by, bool required)
 {
+	bool soft = needed_by && !required;
 	char buf[PATH_MAX];
 	const char *path;
 	int ret;
 
-	if (is_done(r, name))
+	if (is_done(r, name)) {
+		if (!soft)
+			mark_needed(r, name);
 		return 0;
+	}
 	for (size_t i = 0; i < r->depth; i++)
 		if (!strcmp(r->visiting[i], name))
 			return cycle_error(r, name);
@@ -588,7 +600,7 @@ static int visit_named(struct resolver *r, const char *name,
 	if (r->depth == VISIT_DEPTH_MAX)
 		return fail("dependencies of %s nest too deep", name);
 	r->visiting[r->depth++] = name;
-	ret = visit_found(r, name, path);
+	ret = visit_found(r, name, path, soft);
 	r->depth--;
 	return ret;
 }

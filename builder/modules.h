@@ -18,6 +18,7 @@ struct module {
 	struct buf image;	/* the plain .ko */
 	char *vermagic;
 	uint16_t machine;
+	bool optional;		/* only a soft dependency: may fail to load */
 };
 
 struct modreq {

@@ -33,6 +33,9 @@ bool loadorder_next(const char **pos, const char *end,
 			p = *pos;
 			continue;
 		}
+		entry->optional = *q == '?';
+		if (entry->optional)
+			q++;
 		entry->file = q;
 		while (q < last && !is_blank(*q))
 			q++;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The builder's load-order file: one module per line, "file.ko [params]",
- * '#' starts a comment line. Modules are loaded in file order.
+ * '#' starts a comment line. Modules are loaded in file order. A '?' before
+ * the name marks a module only wanted as a soft dependency: that it fails
+ * (crct10dif_pclmul on a CPU without PCLMUL) is no problem worth a line.
  */
 #ifndef PREINIT_LOADORDER_H
 #define PREINIT_LOADORDER_H
@@ -14,6 +16,7 @@
 #define MODULE_NAME_MAX 64
 
 struct loadorder_entry {
+	bool optional;
 	const char *file;
 	size_t file_len;
 	const char *params;

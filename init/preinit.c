@@ -110,7 +110,7 @@ static void read_cmdline(struct run *run)
 }
 
 static void load_one(struct run *run, int dirfd, const char *file,
-		     const char *params, size_t params_len)
+		     const char *params, size_t params_len, bool optional)
 {
 	char module[MODULE_NAME_MAX + 1], all_params[1024];
 	struct text t;
@@ -135,8 +135,12 @@ static void load_one(struct run *run, int dirfd, const char *file,
 		run->modules_ok++;
 		return;
 	}
+	if (optional)
+		run->modules_total--;
+	if (optional && !run->opts.debug)
+		return;
 	text_reset(&t);
-	text_add(&t, "cannot load ");
+	text_add(&t, optional ? "optional " : "cannot load ");
 	text_add(&t, file);
 	log_error(t.buf, -err);
 }
@@ -161,7 +165,7 @@ static void load_listed(struct run *run, int dirfd)
 		}
 		memcpy(file, e.file, e.file_len);
 		file[e.file_len] = '\0';
-		load_one(run, dirfd, file, e.params, e.params_len);
+		load_one(run, dirfd, file, e.params, e.params_len, e.optional);
 	}
 }
 
@@ -178,7 +182,7 @@ static void load_extra(struct run *run, int dirfd)
 			memcpy(file, p, len);
 			memcpy(file + len, ".ko", 4);
 			if (loadorder_valid_file(file, len + 3))
-				load_one(run, dirfd, file, "", 0);
+				load_one(run, dirfd, file, "", 0, false);
 		}
 		p += len + (p[len] == ',');
 	}
@@ -256,42 +260,34 @@ static void make_nodes(struct run *run)
 			 " tells which)");
 }
 
-struct virtio_names {
-	struct text *t;
-	unsigned count;
-};
-
 static int add_if_virtio(int dirfd, const char *name, unsigned char type,
 			 void *arg)
 {
-	struct virtio_names *names = arg;
 	char target[512];
 	ssize_t n;
 
 	(void)type;
 	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
-	if (n <= 0)
-		return 0;
-	target[n] = '\0';
-	if (!memmem(target, (size_t)n, "/virtio", 7))
-		return 0;
-	if (names->count++ < 24) {
-		text_add(names->t, name);
-		text_add(names->t, " ");
-	} else if (names->count == 25) {
-		text_add(names->t, "... ");
-	}
+	if (n > 0 && memmem(target, (size_t)n, "/virtio", 7))
+		disk_names_add(arg, name);
 	return 0;
 }
 
+/* Block devices of virtio devices, as "vda vda1 vda2 vda10 ". */
 static void add_virtio_names(struct text *t)
 {
-	struct virtio_names names = { .t = t };
+	static struct disk_names names;
 	int fd = open(SYS_BLOCK, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+	names.count = 0;
 	if (fd >= 0) {
 		dir_each(fd, add_if_virtio, &names);
 		close(fd);
+	}
+	disk_names_sort(&names);
+	for (unsigned i = 0; i < names.count; i++) {
+		text_add(t, names.name[i]);
+		text_add(t, " ");
 	}
 	if (!names.count)
 		text_add(t, "no virtio disk ");

@@ -38,6 +38,55 @@ void disk_names_add(struct disk_names *names, const char *name)
 	strcpy(names->name[names->count++], name);
 }
 
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int disk_name_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (is_digit(*a) && is_digit(*b)) {
+			size_t la = 0, lb = 0;
+
+			while (*a == '0')
+				a++;
+			while (*b == '0')
+				b++;
+			while (is_digit(a[la]))
+				la++;
+			while (is_digit(b[lb]))
+				lb++;
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			for (; la; la--, a++, b++)
+				if (*a != *b)
+					return *a < *b ? -1 : 1;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
+void disk_names_sort(struct disk_names *names)
+{
+	char tmp[DISK_NAME_LEN];
+
+	for (unsigned i = 1; i < names->count; i++)
+		for (unsigned j = i; j > 0 && disk_name_cmp(names->name[j - 1],
+							    names->name[j]) > 0;
+		     j--) {
+			memcpy(tmp, names->name[j], DISK_NAME_LEN);
+			memcpy(names->name[j], names->name[j - 1],
+			       DISK_NAME_LEN);
+			memcpy(names->name[j - 1], tmp, DISK_NAME_LEN);
+		}
+}
+
 static int add_name(int dirfd, const char *name, unsigned char type,
 		    void *arg)
 {

@@ -25,6 +25,10 @@ struct disk_names {
 bool disk_names_has(const struct disk_names *names, const char *name);
 void disk_names_add(struct disk_names *names, const char *name);
 
+/* Natural order: vda, vda1, vda2, vda10, vdb. */
+int disk_name_cmp(const char *a, const char *b);
+void disk_names_sort(struct disk_names *names);
+
 /* Every entry of a directory such as /sys/class/block. */
 int disk_names_snapshot(const char *class_dir, struct disk_names *names);
 

@@ -20,8 +20,8 @@ fetch() {
 		echo "fetch-kernels: no kernel package behind $meta" >&2
 		exit 1
 	fi
-	(cd "$dir/deb" && apt-get download -q "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
-	ls "$dir"/deb/*.deb >/dev/null
+	(cd "$dir/deb" && apt-get download -q "$pkg") >"$dir/download.log" 2>&1 ||
+		{ cat "$dir/download.log" >&2; exit 1; }
 	dpkg -x "$dir"/deb/*.deb "$dir/nodep"
 	rm -rf "$dir/deb"
 	local kver

@@ -20,8 +20,9 @@ busybox_for() {
 	local dir=$root/cache/busybox-$1
 	if [ ! -x "$dir/bin/busybox" ]; then
 		rm -rf "$dir" && mkdir -p "$dir/deb"
-		(cd "$dir/deb" && apt-get download -q "busybox-static:$1" 2>&1 |
-			grep -v '^W: Download is performed unsandboxed' || true)
+		(cd "$dir/deb" && apt-get download -q "busybox-static:$1") \
+			>"$dir/download.log" 2>&1 ||
+			{ cat "$dir/download.log" >&2; exit 1; }
 		dpkg -x "$dir"/deb/*.deb "$dir"
 		rm -rf "$dir/deb"
 	fi

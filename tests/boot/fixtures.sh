@@ -1,0 +1,52 @@
+#!/bin/bash
+# Everything the boot tests boot, in build/fixtures/: KNOPPIX-like minirts
+# (original and rebuilt by minirt-virtio) and disks.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+f=build/fixtures
+mkdir -p "$f"
+mv=build/minirt-virtio
+export SOURCE_DATE_EPOCH=1700000000
+
+scripts/fetch-kernels.sh >/dev/null
+mods() { # FLAVOUR dep|nodep
+	echo "cache/kernels/$1/$2/lib/modules/$(cat "cache/kernels/$1/kver")"
+}
+
+minirt() { # NAME ARCH FLAVOUR INIT COMP [early]
+	[ -e "$f/$1.gz" ] || scripts/make-minirt.sh "$f/$1.gz" "$2" "$(mods "$3" nodep)" \
+		"$4" "$5" "${6:-}"
+}
+
+build() { # OUT IN FLAVOUR dep|nodep [options]
+	local out=$1 in=$2 flavour=$3 dep=$4
+	shift 4
+	"$mv" build --force -m "$(mods "$flavour" "$dep")" "$@" "$f/$in.gz" \
+		-o "$f/$out.gz" >"$f/$out.report" 2>&1 ||
+		{ cat "$f/$out.report" >&2; exit 1; }
+}
+
+disk() { # KIND
+	[ -e "$f/$1.img" ] || scripts/make-disk.sh "$f/$1.img" "$1"
+}
+
+for kind in mbr logical whole empty; do disk "$kind"; done
+
+minirt k6 amd64 amd64 knoppix6 gzip
+minirt k7 amd64 amd64 knoppix7 gzip
+minirt k6-xz amd64 amd64 knoppix6 xz
+minirt k6-zstd amd64 amd64 knoppix6 zstd
+minirt k6-early amd64 amd64 knoppix6 gzip early
+minirt k6-i386 i386 686 knoppix6 gzip
+minirt k6-i386-on64 i386 amd64 knoppix6 gzip
+
+build k6-built k6 amd64 nodep
+build k6-built-dep k6 amd64 dep
+build k6-append k6 amd64 nodep --layout append
+build k7-built k7 amd64 nodep
+build k6-xz-built k6-xz amd64 nodep
+build k6-zstd-built k6-zstd amd64 nodep
+build k6-early-built k6-early amd64 nodep
+build k6-i386-built k6-i386 686 nodep
+build k6-i386-on64-built k6-i386-on64 amd64 dep

@@ -1,0 +1,11 @@
+#!/bin/bash
+# The QEMU boot tests: fixtures, then every case in tests/boot/cases, two
+# boots at a time. Prints a PASS or FAIL line per case.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+"$here/fixtures.sh"
+grep -v '^#' "$here/cases" | grep -v '^$' |
+	tr '\n' '\0' |
+	xargs -0 -P "${BOOT_JOBS:-2}" -I{} bash -c \
+		'IFS="|" read -r n k i d a e <<<"$1"; "$0" "$n" "$k" "$i" "$d" "$a" "$e"' \
+		"$here/boot-one.sh" {}
