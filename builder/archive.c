@@ -20,16 +20,16 @@ int read_file(const char *path, uint8_t **bytes, size_t *len)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail("cannot open: %s", strerror(errno));
+		return error_set("cannot open: %s", strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    (size_t)st.st_size > INPUT_MAX) {
 		close(fd);
-		return fail("not a regular file of at most 2 GiB");
+		return error_set("not a regular file of at most 2 GiB");
 	}
 	data = malloc((size_t)st.st_size + 1);
 	if (!data) {
 		close(fd);
-		return fail("out of memory");
+		return error_set("out of memory");
 	}
 	while (got < (size_t)st.st_size) {
 		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
@@ -39,7 +39,7 @@ int read_file(const char *path, uint8_t **bytes, size_t *len)
 		if (n <= 0) {
 			free(data);
 			close(fd);
-			return fail("cannot read: %s",
+			return error_set("cannot read: %s",
 				    n ? strerror(errno) : "file shrank");
 		}
 		got += (size_t)n;
@@ -81,7 +81,7 @@ static int check_not_image(const uint8_t *p, size_t len, const char *how)
 
 	if (!kind)
 		return 0;
-	return fail("%s%s filesystem image (an initrd as KNOPPIX 5.x and older"
+	return error_set("%s%s filesystem image (an initrd as KNOPPIX 5.x and older"
 		    " used), not a cpio initramfs", how, kind);
 }
 
@@ -91,7 +91,7 @@ static struct segment *new_segment(struct archive *ar, size_t offset)
 
 	seg = realloc(ar->seg, (ar->nseg + 1) * sizeof(*seg));
 	if (!seg) {
-		fail("out of memory");
+		error_set("out of memory");
 		return NULL;
 	}
 	ar->seg = seg;
@@ -129,14 +129,14 @@ static int parse_compressed(struct archive *ar, size_t off, enum comp comp)
 		snprintf(where, sizeof(where), " at offset %zu", off);
 	if (comp_decompress(comp, ar->bytes + off, ar->len - off, &consumed,
 			    &seg->plain, PLAIN_MAX) < 0)
-		return fail_context("%s member%s", comp_name(comp), where);
+		return error_prefix("%s member%s", comp_name(comp), where);
 	seg->length = consumed;
 	if (check_not_image(seg->plain.data, seg->plain.len, off ?
 			    "holds a compressed " : "compressed ") < 0)
 		return -1;
 	if (cpio_parse(seg->plain.data, seg->plain.len, false, &seg->entries,
 		       &used) < 0) {
-		return fail_context("inside the %s member%s", comp_name(comp),
+		return error_prefix("inside the %s member%s", comp_name(comp),
 				    where);
 	}
 	return 0;
@@ -159,7 +159,7 @@ int archive_parse(struct archive *ar, uint8_t *bytes, size_t len)
 	ar->bytes = bytes;
 	ar->len = len;
 	if (!len)
-		return fail("empty file");
+		return error_set("empty file");
 	if (check_not_image(bytes, len, "") < 0)
 		return -1;
 	off = ar->lead_padding = count_zeros(bytes, len);
@@ -171,11 +171,14 @@ int archive_parse(struct archive *ar, uint8_t *bytes, size_t len)
 			ret = parse_plain(ar, off);
 		else if (comp != COMP_NONE)
 			ret = parse_compressed(ar, off, comp);
+		else if (len - off >= 6 && (bytes[off] == 0xc7 ||
+					    bytes[off] == 0x71))
+			ret = cpio_check_magic(bytes + off, off, &(bool){ 0 });
 		else if (off == ar->lead_padding)
-			ret = fail("not an initramfs: no cpio archive or"
+			ret = error_set("not an initramfs: no cpio archive or"
 				   " known compression at its start");
 		else
-			ret = fail("trailing garbage at offset %zu", off);
+			ret = error_set("trailing garbage at offset %zu", off);
 		if (ret < 0)
 			return -1;
 		off += ar->seg[ar->nseg - 1].length;
@@ -184,7 +187,7 @@ int archive_parse(struct archive *ar, uint8_t *bytes, size_t len)
 		off += ar->seg[ar->nseg - 1].padding;
 	}
 	if (!ar->nseg)
-		return fail("holds nothing but zero bytes");
+		return error_set("holds nothing but zero bytes");
 	return 0;
 }
 

@@ -7,7 +7,7 @@
 
 static char error_message[512];
 
-int fail(const char *fmt, ...)
+int error_set(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -17,7 +17,7 @@ int fail(const char *fmt, ...)
 	return -1;
 }
 
-int fail_context(const char *fmt, ...)
+int error_prefix(const char *fmt, ...)
 {
 	char context[256], old[sizeof(error_message)];
 	va_list ap;
@@ -48,14 +48,14 @@ int buf_reserve(struct buf *b, size_t extra)
 	uint8_t *data;
 
 	if (extra > SIZE_MAX / 2 - b->len)
-		return fail("out of memory");
+		return error_set("out of memory");
 	if (b->len + extra <= b->cap)
 		return 0;
 	while (cap < b->len + extra)
 		cap *= 2;
 	data = realloc(b->data, cap);
 	if (!data)
-		return fail("out of memory");
+		return error_set("out of memory");
 	b->data = data;
 	b->cap = cap;
 	return 0;
@@ -97,7 +97,7 @@ void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
-		fail("out of memory");
+		error_set("out of memory");
 	return p;
 }
 
@@ -106,6 +106,6 @@ char *xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (!p)
-		fail("out of memory");
+		error_set("out of memory");
 	return p;
 }

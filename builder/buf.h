@@ -20,12 +20,13 @@ int buf_add_zeros(struct buf *b, size_t len);
 void buf_free(struct buf *b);
 
 /*
- * Every failing function sets the error with fail() and returns -1 (or NULL),
+ * Every failing function sets the error with error_set() and returns -1
+ * (or NULL),
  * so the caller can print one line naming the file and the problem.
  */
-int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Put "context: " in front of the error already set. */
-int fail_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *error_text(void);
 void error_clear(void);
 

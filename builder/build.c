@@ -52,7 +52,7 @@ static int undo_merge(struct segment *seg, const struct cpio_entry *info)
 	long i;
 
 	if (!text)
-		return fail("out of memory");
+		return error_set("out of memory");
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, "added ", 6))
@@ -63,7 +63,7 @@ static int undo_merge(struct segment *seg, const struct cpio_entry *info)
 	free(text);
 	i = cpio_find(&seg->entries, "init.orig");
 	if (i < 0)
-		return fail("built by minirt-virtio, but /init.orig is gone");
+		return error_set("built by minirt-virtio, but /init.orig is gone");
 	seg->entries.v[i].name[strlen(seg->entries.v[i].name) - 5] = '\0';
 	return cpio_rename(&seg->entries.v[i], seg->entries.v[i].name);
 }
@@ -78,13 +78,13 @@ static int undo_earlier_build(struct plan *p)
 	p->rebuilt = true;
 	if (memmem(info->data, info->size, "layout append", 13)) {
 		if (seg != &p->ar.seg[p->nseg - 1])
-			return fail("built by minirt-virtio, then changed");
+			return error_set("built by minirt-virtio, then changed");
 		p->kept_bytes = seg->offset;
 		p->nseg--;
 		return 0;
 	}
 	if (p->opts->layout == LAYOUT_APPEND)
-		return fail("built with --layout merge already; build it again"
+		return error_set("built with --layout merge already; build it again"
 			    " with merge, or start from the original");
 	return undo_merge(seg, info);
 }
@@ -99,21 +99,21 @@ static int find_init(struct plan *p)
 			if (strcmp(cpio_path(&l->v[i]), "init"))
 				continue;
 			if (first >= 0)
-				return fail("/init appears twice in segment"
+				return error_set("/init appears twice in segment"
 					    " %zu", s + 1);
 			first = (long)i;
 		}
 	}
 	p->init = find_entry(p, "init", NULL);
 	if (!p->init)
-		return fail("no /init in any segment: not an initramfs the"
+		return error_set("no /init in any segment: not an initramfs the"
 			    " kernel can start");
 	if (S_ISDIR(p->init->mode))
-		return fail("/init is a directory");
+		return error_set("/init is a directory");
 	if (!S_ISREG(p->init->mode) && !S_ISLNK(p->init->mode))
-		return fail("/init is neither a file nor a symbolic link");
+		return error_set("/init is neither a file nor a symbolic link");
 	if (find_entry(p, "init.orig", NULL))
-		return fail("/init.orig exists already, and this is not a"
+		return error_set("/init.orig exists already, and this is not a"
 			    " minirt-virtio build");
 	return 0;
 }
@@ -156,7 +156,7 @@ static int resolve_modules(struct plan *p)
 	int ret;
 
 	if (!p->opts->modules_dir)
-		return fail("-m DIR is needed: the target kernel's modules"
+		return error_set("-m DIR is needed: the target kernel's modules"
 			    " (/lib/modules/<version>, or a directory of .ko"
 			    " files)");
 	if (read_request(p->opts, &req, &n) < 0)
@@ -190,7 +190,7 @@ static int first_free_ino(struct plan *p)
 	for (size_t s = 0; s < p->nseg; s++)
 		sum += segment_max_ino(&p->ar.seg[s]);
 	if (sum > UINT32_MAX - (1u << 20))
-		return fail("inode numbers too large to add files");
+		return error_set("inode numbers too large to add files");
 	p->next_ino = (uint32_t)sum;
 	return 0;
 }
@@ -206,7 +206,7 @@ static int entry_time(struct plan *p)
 		return 0;
 	value = strtoul(epoch, &end, 10);
 	if (!*epoch || *end || value > UINT32_MAX)
-		return fail("SOURCE_DATE_EPOCH=%s is not a time in seconds",
+		return error_set("SOURCE_DATE_EPOCH=%s is not a time in seconds",
 			    epoch);
 	p->mtime = (uint32_t)value;
 	return 0;
@@ -218,7 +218,7 @@ static struct cpio_entry *add(struct plan *p, const char *name, uint32_t mode,
 	struct cpio_entry *e;
 
 	if (size > UINT32_MAX) {
-		fail("%s is too large for cpio", name);
+		error_set("%s is too large for cpio", name);
 		return NULL;
 	}
 	e = cpio_add(&p->added, name, mode, data, (uint32_t)size);
@@ -334,12 +334,12 @@ static int add_ours(struct plan *p)
 static int prepare(struct plan *p)
 {
 	if (archive_read(&p->ar, p->opts->input) < 0)
-		return fail_context("%s", p->opts->input);
+		return error_prefix("%s", p->opts->input);
 	p->nseg = p->ar.nseg;
 	p->kept_bytes = p->ar.len;
 	if (undo_earlier_build(p) < 0 || find_init(p) < 0 ||
 	    userland_detect(p->ar.seg, p->nseg, &p->userland) < 0)
-		return fail_context("%s", p->opts->input);
+		return error_prefix("%s", p->opts->input);
 	if (resolve_modules(p) < 0 || patch_init(p) < 0 || entry_time(p) < 0)
 		return -1;
 	return 0;

@@ -66,7 +66,7 @@ bool comp_from_name(const char *name, enum comp *comp)
 static int out_room(struct buf *out, size_t start, size_t limit)
 {
 	if (out->len - start >= limit)
-		return fail("decompresses to more than %zu MiB", limit >> 20);
+		return error_set("decompresses to more than %zu MiB", limit >> 20);
 	return buf_reserve(out, CHUNK);
 }
 
@@ -86,7 +86,7 @@ static int gunzip(const uint8_t *in, size_t len, size_t *consumed,
 	int ret = Z_OK;
 
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-		return fail("zlib: cannot start");
+		return error_set("zlib: cannot start");
 	zs.next_in = (Bytef *)in;
 	while (ret != Z_STREAM_END) {
 		size_t avail_in = len - (size_t)((const uint8_t *)zs.next_in - in);
@@ -99,11 +99,11 @@ static int gunzip(const uint8_t *in, size_t len, size_t *consumed,
 		ret = inflate(&zs, Z_NO_FLUSH);
 		out->len = (size_t)(zs.next_out - out->data);
 		if (ret == Z_BUF_ERROR && zs.avail_in == 0) {
-			fail("gzip data is truncated");
+			error_set("gzip data is truncated");
 			break;
 		}
 		if (ret != Z_OK && ret != Z_STREAM_END && ret != Z_BUF_ERROR) {
-			fail("gzip data is corrupt (%s)",
+			error_set("gzip data is corrupt (%s)",
 			     zs.msg ? zs.msg : "zlib error");
 			break;
 		}
@@ -136,8 +136,8 @@ static int xz_run(lzma_stream *zs, const char *what, const uint8_t *in,
 	if (ret == LZMA_OK)
 		return -1;
 	if (ret == LZMA_BUF_ERROR)
-		return fail("%s data is truncated", what);
-	return fail("%s data is corrupt (liblzma error %d)", what, (int)ret);
+		return error_set("%s data is truncated", what);
+	return error_set("%s data is corrupt (liblzma error %d)", what, (int)ret);
 }
 
 static int unxz(enum comp comp, const uint8_t *in, size_t len,
@@ -151,7 +151,7 @@ static int unxz(enum comp comp, const uint8_t *in, size_t len,
 	else
 		ret = lzma_alone_decoder(&zs, UINT64_MAX);
 	if (ret != LZMA_OK)
-		return fail("liblzma: cannot start");
+		return error_set("liblzma: cannot start");
 	return xz_run(&zs, comp_name(comp), in, len, consumed, out, limit);
 }
 
@@ -163,7 +163,7 @@ static int bunzip2(const uint8_t *in, size_t len, size_t *consumed,
 	int ret = BZ_OK;
 
 	if (BZ2_bzDecompressInit(&bz, 0, 0) != BZ_OK)
-		return fail("libbz2: cannot start");
+		return error_set("libbz2: cannot start");
 	bz.next_in = (char *)in;
 	bz.avail_in = len > UINT32_MAX ? UINT32_MAX : (unsigned)len;
 	while (ret == BZ_OK) {
@@ -176,7 +176,7 @@ static int bunzip2(const uint8_t *in, size_t len, size_t *consumed,
 		ret = BZ2_bzDecompress(&bz);
 		out->len = (size_t)((uint8_t *)bz.next_out - out->data);
 		if (ret == BZ_OK && bz.avail_in == 0 && before == 0) {
-			fail("bzip2 data is truncated");
+			error_set("bzip2 data is truncated");
 			break;
 		}
 	}
@@ -186,7 +186,7 @@ static int bunzip2(const uint8_t *in, size_t len, size_t *consumed,
 		return 0;
 	if (ret == BZ_OK)
 		return -1;
-	return fail("bzip2 data is corrupt (libbz2 error %d)", ret);
+	return error_set("bzip2 data is corrupt (libbz2 error %d)", ret);
 }
 
 static uint32_t get_le32(const uint8_t *p)
@@ -212,9 +212,9 @@ static int unlz4(const uint8_t *in, size_t len, size_t *consumed,
 			break;
 		if (chunk > len - pos - 4 ||
 		    chunk > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK))
-			return fail("lz4 data is truncated or corrupt");
+			return error_set("lz4 data is truncated or corrupt");
 		if (out->len - start + LZ4_LEGACY_BLOCK > limit)
-			return fail("decompresses to more than %zu MiB",
+			return error_set("decompresses to more than %zu MiB",
 				    limit >> 20);
 		if (buf_reserve(out, LZ4_LEGACY_BLOCK) < 0)
 			return -1;
@@ -222,12 +222,12 @@ static int unlz4(const uint8_t *in, size_t len, size_t *consumed,
 					(char *)out->data + out->len,
 					(int)chunk, LZ4_LEGACY_BLOCK);
 		if (n < 0)
-			return fail("lz4 data is corrupt");
+			return error_set("lz4 data is corrupt");
 		out->len += (size_t)n;
 		pos += 4 + chunk;
 	}
 	if (pos == 4)
-		return fail("lz4 data is truncated");
+		return error_set("lz4 data is truncated");
 	*consumed = pos;
 	return 0;
 }
@@ -240,7 +240,7 @@ static int unzstd(const uint8_t *in, size_t len, size_t *consumed,
 	size_t start = out->len, ret = 1;
 
 	if (!zs)
-		return fail("libzstd: cannot start");
+		return error_set("libzstd: cannot start");
 	/* Frames follow each other as long as the next one starts here. */
 	while (ret != 0 || (len - zin.pos >= 4 &&
 			    comp_detect(in + zin.pos, 4) == COMP_ZSTD)) {
@@ -253,12 +253,12 @@ static int unzstd(const uint8_t *in, size_t len, size_t *consumed,
 		ret = ZSTD_decompressStream(zs, &zout, &zin);
 		out->len += zout.pos;
 		if (ZSTD_isError(ret)) {
-			fail("zstd data is corrupt (%s)",
+			error_set("zstd data is corrupt (%s)",
 			     ZSTD_getErrorName(ret));
 			break;
 		}
 		if (ret != 0 && zin.pos == len && zout.pos < zout.size) {
-			fail("zstd data is truncated");
+			error_set("zstd data is truncated");
 			break;
 		}
 	}
@@ -284,12 +284,12 @@ int comp_decompress(enum comp comp, const uint8_t *in, size_t len,
 	case COMP_ZSTD:
 		return unzstd(in, len, consumed, out, limit);
 	case COMP_LZO:
-		return fail("lzo compression is not supported; recompress"
+		return error_set("lzo compression is not supported; recompress"
 			    " the initramfs with gzip, xz or zstd");
 	case COMP_NONE:
 		break;
 	}
-	return fail("not compressed");
+	return error_set("not compressed");
 }
 
 static int gzip_compress(const uint8_t *in, size_t len, struct buf *out)
@@ -300,7 +300,7 @@ static int gzip_compress(const uint8_t *in, size_t len, struct buf *out)
 	/* zlib writes a gzip header with mtime 0: output is reproducible. */
 	if (deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 9,
 			 Z_DEFAULT_STRATEGY) != Z_OK)
-		return fail("zlib: cannot start");
+		return error_set("zlib: cannot start");
 	if (buf_reserve(out, deflateBound(&zs, len)) < 0) {
 		deflateEnd(&zs);
 		return -1;
@@ -312,7 +312,7 @@ static int gzip_compress(const uint8_t *in, size_t len, struct buf *out)
 	ret = deflate(&zs, Z_FINISH);
 	out->len += zs.total_out;
 	deflateEnd(&zs);
-	return ret == Z_STREAM_END ? 0 : fail("zlib: compression failed");
+	return ret == Z_STREAM_END ? 0 : error_set("zlib: compression failed");
 }
 
 static int xz_compress(enum comp comp, const uint8_t *in, size_t len,
@@ -325,7 +325,7 @@ static int xz_compress(enum comp comp, const uint8_t *in, size_t len,
 	if (buf_reserve(out, lzma_stream_buffer_bound(len)) < 0)
 		return -1;
 	if (lzma_lzma_preset(&opt, 6))
-		return fail("liblzma: no preset 6");
+		return error_set("liblzma: no preset 6");
 	if (comp == COMP_XZ) {
 		/* The kernel's xz checks CRC32 only, and knows LZMA2 only. */
 		lzma_filter filters[] = {
@@ -352,7 +352,7 @@ static int xz_compress(enum comp comp, const uint8_t *in, size_t len,
 		}
 	}
 	out->len = pos;
-	return ret == LZMA_OK ? 0 : fail("liblzma: compression failed");
+	return ret == LZMA_OK ? 0 : error_set("liblzma: compression failed");
 }
 
 static int bzip2_compress(const uint8_t *in, size_t len, struct buf *out)
@@ -362,12 +362,12 @@ static int bzip2_compress(const uint8_t *in, size_t len, struct buf *out)
 	int ret;
 
 	if (len > UINT32_MAX / 2 || buf_reserve(out, bound) < 0)
-		return fail("too large for bzip2");
+		return error_set("too large for bzip2");
 	out_len = (unsigned int)bound;
 	ret = BZ2_bzBuffToBuffCompress((char *)out->data + out->len, &out_len,
 				       (char *)in, (unsigned)len, 9, 0, 0);
 	if (ret != BZ_OK)
-		return fail("libbz2: compression failed (%d)", ret);
+		return error_set("libbz2: compression failed (%d)", ret);
 	out->len += out_len;
 	return 0;
 }
@@ -395,7 +395,7 @@ static int lz4_compress(const uint8_t *in, size_t len, struct buf *out)
 				    (char *)out->data + out->len + 4,
 				    (int)block, bound, LZ4HC_CLEVEL_MAX);
 		if (n <= 0)
-			return fail("liblz4: compression failed");
+			return error_set("liblz4: compression failed");
 		put_le32(out, (uint32_t)n);
 		out->len += (size_t)n;
 	}
@@ -410,7 +410,7 @@ static int zstd_compress(const uint8_t *in, size_t len, struct buf *out)
 		return -1;
 	n = ZSTD_compress(out->data + out->len, bound, in, len, 19);
 	if (ZSTD_isError(n))
-		return fail("libzstd: %s", ZSTD_getErrorName(n));
+		return error_set("libzstd: %s", ZSTD_getErrorName(n));
 	out->len += n;
 	return 0;
 }
@@ -435,5 +435,5 @@ int comp_compress(enum comp comp, const uint8_t *in, size_t len,
 	case COMP_LZO:
 		break;
 	}
-	return fail("cannot write lzo");
+	return error_set("cannot write lzo");
 }

@@ -34,19 +34,19 @@ static bool parse_hex8(const uint8_t *p, uint32_t *out)
 	return true;
 }
 
-static int check_magic(const uint8_t *p, size_t off, bool *crc)
+int cpio_check_magic(const uint8_t *p, size_t off, bool *crc)
 {
 	if (!memcmp(p, "070701", 6) || !memcmp(p, "070702", 6)) {
 		*crc = p[5] == '2';
 		return 0;
 	}
 	if (!memcmp(p, "070707", 6))
-		return fail("odc (portable ASCII) cpio at offset %zu; the kernel"
+		return error_set("odc (portable ASCII) cpio at offset %zu; the kernel"
 			    " reads newc only (cpio -H newc)", off);
 	if ((p[0] == 0xc7 && p[1] == 0x71) || (p[0] == 0x71 && p[1] == 0xc7))
-		return fail("binary cpio at offset %zu; the kernel reads newc"
+		return error_set("binary cpio at offset %zu; the kernel reads newc"
 			    " only (cpio -H newc)", off);
-	return fail("junk at offset %zu where a cpio header should be", off);
+	return error_set("junk at offset %zu where a cpio header should be", off);
 }
 
 /* No absolute names, no "..": nothing may land outside the root. */
@@ -55,12 +55,12 @@ static int check_name(const char *name, size_t off)
 	const char *p = name;
 
 	if (name[0] == '/')
-		return fail("absolute name \"%s\" at offset %zu", name, off);
+		return error_set("absolute name \"%s\" at offset %zu", name, off);
 	while (*p) {
 		size_t len = strcspn(p, "/");
 
 		if (len == 2 && p[0] == '.' && p[1] == '.')
-			return fail("name \"%s\" at offset %zu leaves the root",
+			return error_set("name \"%s\" at offset %zu leaves the root",
 				    name, off);
 		p += len;
 		while (*p == '/')
@@ -74,11 +74,11 @@ static int read_header(const uint8_t *p, size_t off, struct cpio_entry *e,
 {
 	uint32_t f[FIELDS];
 
-	if (check_magic(p, off, &e->crc) < 0)
+	if (cpio_check_magic(p, off, &e->crc) < 0)
 		return -1;
 	for (int i = 0; i < FIELDS; i++)
 		if (!parse_hex8(p + 6 + 8 * i, &f[i]))
-			return fail("bad hex digit in the cpio header at"
+			return error_set("bad hex digit in the cpio header at"
 				    " offset %zu", off);
 	e->ino = f[0], e->mode = f[1], e->uid = f[2], e->gid = f[3];
 	e->nlink = f[4], e->mtime = f[5], e->size = f[6];
@@ -96,7 +96,7 @@ static int list_push(struct cpio_list *list, const struct cpio_entry *e)
 		struct cpio_entry *v = realloc(list->v, cap * sizeof(*v));
 
 		if (!v)
-			return fail("out of memory");
+			return error_set("out of memory");
 		list->v = v;
 		list->cap = cap;
 	}
@@ -114,22 +114,22 @@ static int parse_entry(const uint8_t *data, size_t len, size_t off,
 
 	memset(e, 0, sizeof(*e));
 	if (len - off < CPIO_HEADER_LEN)
-		return fail("cpio header at offset %zu is cut short", off);
+		return error_set("cpio header at offset %zu is cut short", off);
 	if (read_header(data + off, off, e, &namesize) < 0)
 		return -1;
 	if (namesize < 2 || namesize > CPIO_NAME_MAX)
-		return fail("name size %u at offset %zu is out of range",
+		return error_set("name size %u at offset %zu is out of range",
 			    namesize, off);
 	if (namesize > len - off - CPIO_HEADER_LEN)
-		return fail("name at offset %zu runs past the end", off);
+		return error_set("name at offset %zu runs past the end", off);
 	name = (const char *)data + off + CPIO_HEADER_LEN;
 	if (name[namesize - 1] != '\0' || strlen(name) != namesize - 1)
-		return fail("name at offset %zu is not NUL-terminated", off);
+		return error_set("name at offset %zu is not NUL-terminated", off);
 	name_end = pad4(off + CPIO_HEADER_LEN + namesize);
 	if (name_end > len)
 		name_end = len;
 	if (e->size > len - name_end)
-		return fail("\"%s\" at offset %zu claims %u bytes past the end",
+		return error_set("\"%s\" at offset %zu claims %u bytes past the end",
 			    name, off, e->size);
 	data_end = pad4(name_end + e->size);
 	*next = data_end < len ? data_end : len;
@@ -154,7 +154,7 @@ int cpio_parse(const uint8_t *data, size_t len, bool one_archive,
 			continue;
 		}
 		if (off & 3)
-			return fail("junk at offset %zu (not a cpio header)",
+			return error_set("junk at offset %zu (not a cpio header)",
 				    off);
 		if (parse_entry(data, len, off, &e, &next) < 0)
 			return -1;
@@ -211,10 +211,10 @@ int cpio_set_data(struct cpio_entry *e, const void *data, size_t size)
 	uint8_t *copy;
 
 	if (size > UINT32_MAX)
-		return fail("a file of %zu bytes does not fit in cpio", size);
+		return error_set("a file of %zu bytes does not fit in cpio", size);
 	copy = malloc(size ? size : 1);
 	if (!copy)
-		return fail("out of memory");
+		return error_set("out of memory");
 	if (size)
 		memcpy(copy, data, size);
 	free(e->owned_data);

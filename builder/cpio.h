@@ -43,6 +43,12 @@ struct cpio_list {
 int cpio_parse(const uint8_t *data, size_t len, bool one_archive,
 	       struct cpio_list *list, size_t *used);
 
+/*
+ * 0 if p (at least 6 bytes) starts a newc or crc header; else -1 with the
+ * error naming what it is instead (odc, binary cpio, junk).
+ */
+int cpio_check_magic(const uint8_t *p, size_t off, bool *crc);
+
 /* Append a new entry; name and data copied. Returns it, or NULL. */
 struct cpio_entry *cpio_add(struct cpio_list *list, const char *name,
 			    uint32_t mode, const void *data, uint32_t size);

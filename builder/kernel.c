@@ -24,10 +24,10 @@ int kernel_version(const uint8_t *image, size_t len, char *buf, size_t size,
 	size_t at, n = 0;
 
 	if (len < XLOADFLAGS_AT + 2 || memcmp(image + HDR_MAGIC_AT, "HdrS", 4))
-		return fail("not an x86 bzImage (no HdrS header)");
+		return error_set("not an x86 bzImage (no HdrS header)");
 	at = (size_t)le16(image + KERNEL_VERSION_AT) + 0x200;
 	if (le16(image + KERNEL_VERSION_AT) == 0 || at >= len)
-		return fail("the bzImage has no version string");
+		return error_set("the bzImage has no version string");
 	while (at + n < len && image[at + n] && n + 1 < size) {
 		buf[n] = (char)image[at + n];
 		n++;
@@ -52,22 +52,22 @@ int kernel_check(const char *path, const struct modset *set)
 	int ret;
 
 	if (read_file(path, &image, &len) < 0)
-		return fail_context("%s", path);
+		return error_prefix("%s", path);
 	ret = kernel_version(image, len, version, sizeof(version), &is_64bit);
 	free(image);
 	if (ret < 0)
-		return fail_context("%s", path);
+		return error_prefix("%s", path);
 	vlen = first_word(version);
 	for (size_t i = 0; i < set->n; i++) {
 		const char *magic = set->v[i].vermagic ? set->v[i].vermagic :
 							 "";
 
 		if (first_word(magic) != vlen || strncmp(magic, version, vlen))
-			return fail("%s is for kernel %.*s, but %s is %.*s",
+			return error_set("%s is for kernel %.*s, but %s is %.*s",
 				    set->v[i].name, (int)first_word(magic),
 				    magic, path, (int)vlen, version);
 		if (is_64bit && set->v[i].machine != ELF_MACHINE_X86_64)
-			return fail("%s is for %s, but %s is a 64-bit kernel",
+			return error_set("%s is for %s, but %s is a 64-bit kernel",
 				    set->v[i].name,
 				    elf_machine_name(set->v[i].machine), path);
 	}

@@ -55,7 +55,7 @@ char *module_name_from(const char *file)
 	}
 	name = strndup(base, len);
 	if (!name) {
-		fail("out of memory");
+		error_set("out of memory");
 		return NULL;
 	}
 	for (char *p = name; *p; p++)
@@ -90,7 +90,7 @@ static int push_name(char ***list, size_t *n, const char *name)
 	char **v = realloc(*list, (*n + 1) * sizeof(**list));
 
 	if (!v)
-		return fail("out of memory");
+		return error_set("out of memory");
 	*list = v;
 	v[*n] = xstrdup(name);
 	if (!v[*n])
@@ -114,7 +114,7 @@ static int scan_one(const char *path, const struct stat *st, int type,
 		return 0;
 	v = realloc(r->files, (r->nfiles + 1) * sizeof(*v));
 	if (!v)
-		return fail("out of memory");
+		return error_set("out of memory");
 	r->files = v;
 	v[r->nfiles].name = module_name_from(path);
 	v[r->nfiles].path = xstrdup(path);
@@ -134,7 +134,7 @@ static int scan_files(struct resolver *r)
 {
 	scanning = r;
 	if (nftw(r->dir, scan_one, 16, FTW_PHYS) != 0)
-		return r->nfiles ? -1 : fail("cannot read %s: %s", r->dir,
+		return r->nfiles ? -1 : error_set("cannot read %s: %s", r->dir,
 					     strerror(errno));
 	/* Directory order is arbitrary; the output must not be. */
 	qsort(r->files, r->nfiles, sizeof(*r->files), by_path);
@@ -148,7 +148,7 @@ static int read_builtin(struct resolver *r)
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/modules.builtin",
 			     r->dir) >= sizeof(path))
-		return fail("%s: path too long", r->dir);
+		return error_set("%s: path too long", r->dir);
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
@@ -186,7 +186,7 @@ static int load_image(const char *path, struct buf *image)
 	int ret;
 
 	if (read_file(path, &bytes, &len) < 0)
-		return fail_context("%s", path);
+		return error_prefix("%s", path);
 	comp = comp_detect(bytes, len);
 	if (comp == COMP_NONE) {
 		image->data = bytes;
@@ -195,7 +195,7 @@ static int load_image(const char *path, struct buf *image)
 	}
 	ret = comp_decompress(comp, bytes, len, &consumed, image, MODULE_MAX);
 	free(bytes);
-	return ret < 0 ? fail_context("%s", path) : 0;
+	return ret < 0 ? error_prefix("%s", path) : 0;
 }
 
 static struct module *add_module(struct resolver *r, const char *name,
@@ -207,7 +207,7 @@ static struct module *add_module(struct resolver *r, const char *name,
 	struct elf_info elf;
 
 	if (!v) {
-		fail("out of memory");
+		error_set("out of memory");
 		return NULL;
 	}
 	set->v = v;
@@ -219,7 +219,7 @@ static struct module *add_module(struct resolver *r, const char *name,
 		goto fail;
 	if (!elf_read(m->image.data, m->image.len, &elf) ||
 	    elf.type != ELF_REL) {
-		fail("%s is not a kernel module (no ELF relocatable object)",
+		error_set("%s is not a kernel module (no ELF relocatable object)",
 		     path);
 		goto fail;
 	}
@@ -245,7 +245,7 @@ static int plain_path(struct resolver *r, const struct module *m, char *path,
 	*temporary = false;
 	if (!strcmp(m->source + strlen(m->source) - 3, ".ko")) {
 		if ((size_t)snprintf(path, size, "%s", m->source) >= size)
-			return fail("%s: path too long", m->source);
+			return error_set("%s: path too long", m->source);
 		return 0;
 	}
 	if (!r->tmpdir[0]) {
@@ -255,21 +255,21 @@ static int plain_path(struct resolver *r, const struct module *m, char *path,
 			 tmp ? tmp : "/tmp");
 		if (!mkdtemp(r->tmpdir)) {
 			r->tmpdir[0] = '\0';
-			return fail("cannot make a temporary directory: %s",
+			return error_set("cannot make a temporary directory: %s",
 				    strerror(errno));
 		}
 	}
 	if ((size_t)snprintf(path, size, "%s/%s.ko", r->tmpdir, m->name) >=
 	    size)
-		return fail("%s: path too long", r->tmpdir);
+		return error_set("%s: path too long", r->tmpdir);
 	*temporary = true;
 	f = fopen(path, "we");
 	if (!f || fwrite(m->image.data, 1, m->image.len, f) != m->image.len) {
 		if (f)
 			fclose(f);
-		return fail("cannot write %s", path);
+		return error_set("cannot write %s", path);
 	}
-	return fclose(f) ? fail("cannot write %s", path) : 0;
+	return fclose(f) ? error_set("cannot write %s", path) : 0;
 }
 
 struct modinfo {
@@ -300,7 +300,7 @@ static int add_softdep_pre(char **pre, const char *value)
 	len = end ? (size_t)(end - p) : strlen(p);
 	joined = realloc(*pre, old + len + 2);
 	if (!joined)
-		return fail("out of memory");
+		return error_set("out of memory");
 	joined[old] = ' ';
 	memcpy(joined + old + 1, p, len);
 	joined[old + 1 + len] = '\0';
@@ -327,7 +327,7 @@ static int read_modinfo(struct resolver *r, const struct module *m,
 		unlink(path);
 	if (ret < 0) {
 		kmod_module_unref(mod);
-		return fail("%s: cannot read its modinfo: %s", m->source,
+		return error_set("%s: cannot read its modinfo: %s", m->source,
 			    strerror(-ret));
 	}
 	kmod_list_foreach(l, info) {
@@ -440,7 +440,7 @@ static int check_missing(struct resolver *r, const char *name,
 	if (!count)
 		return 0;
 	buf_add(&missing, "", 1);
-	fail("%s needs %s, which %s not in %s", name, missing.data,
+	error_set("%s needs %s, which %s not in %s", name, missing.data,
 	     count > 1 ? "are" : "is", r->dir);
 	buf_free(&missing);
 	return -1;
@@ -486,10 +486,10 @@ static int missing(struct resolver *r, const char *name,
 		   const char *needed_by, bool required)
 {
 	if (needed_by && required)
-		return fail("%s needs %s, which is not in %s", needed_by, name,
+		return error_set("%s needs %s, which is not in %s", needed_by, name,
 			    r->dir);
 	if (required)
-		return fail("%s is neither in %s nor built into the kernel",
+		return error_set("%s is neither in %s nor built into the kernel",
 			    name, r->dir);
 	if (needed_by)
 		fprintf(stderr, "minirt-virtio: warning: %s, a soft dependency"
@@ -540,7 +540,7 @@ static int visit_found(struct resolver *r, const char *name,
 			v[r->set->n++] = self;
 			return 0;
 		}
-		ret = fail("out of memory");
+		ret = error_set("out of memory");
 	}
 	{
 		free(self.name);
@@ -564,7 +564,7 @@ static int cycle_error(struct resolver *r, const char *name)
 	}
 	buf_add_str(&chain, name);
 	buf_add(&chain, "", 1);
-	fail("dependency cycle: %s", chain.data ? (char *)chain.data : name);
+	error_set("dependency cycle: %s", chain.data ? (char *)chain.data : name);
 	buf_free(&chain);
 	return -1;
 }
@@ -598,7 +598,7 @@ static int visit_named(struct resolver *r, const char *name,
 	if (!path)
 		return missing(r, name, needed_by, required);
 	if (r->depth == VISIT_DEPTH_MAX)
-		return fail("dependencies of %s nest too deep", name);
+		return error_set("dependencies of %s nest too deep", name);
 	r->visiting[r->depth++] = name;
 	ret = visit_found(r, name, path, soft);
 	r->depth--;
@@ -626,11 +626,11 @@ static int check_vermagic(const struct modset *set)
 		const char *a = set->v[0].vermagic, *b = set->v[i].vermagic;
 
 		if (!a || !b || strcmp(a, b))
-			return fail("%s was built for \"%s\" but %s for \"%s\"",
+			return error_set("%s was built for \"%s\" but %s for \"%s\"",
 				    set->v[i].name, b ? b : "(no vermagic)",
 				    set->v[0].name, a ? a : "(no vermagic)");
 		if (set->v[i].machine != set->v[0].machine)
-			return fail("%s is for %s but %s for %s",
+			return error_set("%s is for %s but %s for %s",
 				    set->v[i].name,
 				    elf_machine_name(set->v[i].machine),
 				    set->v[0].name,
@@ -674,11 +674,11 @@ int modules_resolve(const char *dir, const struct modreq *req, size_t nreq,
 
 	memset(set, 0, sizeof(*set));
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return fail("%s: not a directory of modules", dir);
+		return error_set("%s: not a directory of modules", dir);
 	/* The target's modules, not this machine's: no host config. */
 	r.kmod = kmod_new(dir, no_config);
 	if (!r.kmod)
-		return fail("libkmod: cannot start");
+		return error_set("libkmod: cannot start");
 	set->used_index = has_index(dir);
 	if (scan_files(&r) < 0 || read_builtin(&r) < 0)
 		ret = -1;

@@ -58,11 +58,11 @@ static int keep_original(const char *input, bool *kept)
 	*kept = false;
 	if ((size_t)snprintf(orig, sizeof(orig), "%s.orig", input) >=
 	    sizeof(orig))
-		return fail("%s: path too long", input);
+		return error_set("%s: path too long", input);
 	if (access(orig, F_OK) == 0)
 		return 0;
 	if (link(input, orig) < 0 && copy_file(input, orig) < 0)
-		return fail("cannot keep the original as %s: %s", orig,
+		return error_set("cannot keep the original as %s: %s", orig,
 			    strerror(errno));
 	*kept = true;
 	return 0;
@@ -74,15 +74,15 @@ static int temp_in_dir(const char *path, char *temp, size_t size)
 	int fd;
 
 	if (strlen(path) >= sizeof(copy))
-		return fail("%s: path too long", path);
+		return error_set("%s: path too long", path);
 	strcpy(copy, path);
 	strcpy(copy2, path);
 	if ((size_t)snprintf(temp, size, "%s/.%s.XXXXXX", dirname(copy),
 			     basename(copy2)) >= size)
-		return fail("%s: path too long", path);
+		return error_set("%s: path too long", path);
 	fd = mkstemp(temp);
 	if (fd < 0)
-		return fail("cannot write in the directory of %s: %s", path,
+		return error_set("cannot write in the directory of %s: %s", path,
 			    strerror(errno));
 	return fd;
 }
@@ -114,21 +114,21 @@ int output_write(const char *path, const char *input, const struct buf *data,
 		same = in_st.st_dev == out_st.st_dev &&
 		       in_st.st_ino == out_st.st_ino;
 	if (exists && !same && !force)
-		return fail("%s exists; add --force to overwrite it", path);
+		return error_set("%s exists; add --force to overwrite it", path);
 	if (exists && !S_ISREG(out_st.st_mode))
-		return fail("%s exists and is not a regular file", path);
+		return error_set("%s exists and is not a regular file", path);
 	fd = temp_in_dir(path, temp, sizeof(temp));
 	if (fd < 0)
 		return -1;
 	if (write_all(fd, data->data, data->len) < 0 ||
 	    fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-		fail("cannot write %s: %s", temp, strerror(errno));
+		error_set("cannot write %s: %s", temp, strerror(errno));
 		close(fd);
 		unlink(temp);
 		return -1;
 	}
 	if (close(fd) < 0) {
-		fail("cannot write %s: %s", temp, strerror(errno));
+		error_set("cannot write %s: %s", temp, strerror(errno));
 		unlink(temp);
 		return -1;
 	}
@@ -137,7 +137,7 @@ int output_write(const char *path, const char *input, const struct buf *data,
 		return -1;
 	}
 	if (rename(temp, path) < 0) {
-		fail("cannot rename %s to %s: %s", temp, path, strerror(errno));
+		error_set("cannot rename %s to %s: %s", temp, path, strerror(errno));
 		unlink(temp);
 		return -1;
 	}

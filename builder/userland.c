@@ -43,11 +43,11 @@ int userland_detect(const struct segment *seg, size_t nseg,
 
 	count(seg, nseg, &c);
 	if (c.other > c.i386 + c.x86_64)
-		return fail("its programs are for %s; minirt-virtio has"
+		return error_set("its programs are for %s; minirt-virtio has"
 			    " pre-inits for i386 and x86_64 only",
 			    elf_machine_name(c.other_machine));
 	if (!c.i386 && !c.x86_64)
-		return fail("no i386 or x86_64 program in it: cannot tell"
+		return error_set("no i386 or x86_64 program in it: cannot tell"
 			    " which pre-init would run there");
 	*machine = c.i386 > c.x86_64 ? ELF_MACHINE_386 : ELF_MACHINE_X86_64;
 	return 0;
@@ -67,7 +67,7 @@ int userland_check_modules(const struct segment *seg, size_t nseg,
 			   m == ELF_MACHINE_X86_64 && !c.module_machine);
 
 		if (!ok)
-			return fail("%s is a module for %s, but this minirt is"
+			return error_set("%s is a module for %s, but this minirt is"
 				    " for %s", set->v[i].source,
 				    elf_machine_name(m),
 				    elf_machine_name(c.module_machine ?

@@ -67,12 +67,12 @@ static int add_line(struct cpio_list *l, char *line)
 	    sscanf(line, "%*s %1023s %1023s %o %u %u", name, arg, &mode, &uid,
 		   &gid) == 5) {
 		if (read_file(arg, &data, &len) < 0)
-			return fail_context("%s", arg);
+			return error_prefix("%s", arg);
 		ret = add(l, name, S_IFREG | mode, uid, gid, data, len);
 		free(data);
 		return ret;
 	}
-	return fail("cannot read the line: %s", line);
+	return error_set("cannot read the line: %s", line);
 }
 
 int main(int argc, char **argv)

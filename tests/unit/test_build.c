@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/* Whole builds: determinism, atomic in-place rewrite, idempotence. */
+#include "helpers.h"
+#include "archive.h"
+#include "build.h"
+#include "elf.h"
+
+static char *dir, *modules;
+
+/* A small KNOPPIX-like minirt: busybox, the stand-in init, a /dev node. */
+static void make_minirt(const char *path, const char *init_file,
+			const char *busybox)
+{
+	struct cpio_list l = { 0 };
+	struct buf plain = { 0 }, packed = { 0 };
+	uint8_t *init, *bb;
+	size_t init_len, bb_len;
+	struct cpio_entry *e;
+
+	init = slurp(init_file, &init_len);
+	bb = slurp(busybox, &bb_len);
+	assert_non_null(init);
+	assert_non_null(bb);
+	cpio_add(&l, "bin", S_IFDIR | 0755, NULL, 0);
+	cpio_add(&l, "bin/busybox", S_IFREG | 0755, bb, (uint32_t)bb_len);
+	cpio_add(&l, "bin/sh", S_IFLNK | 0777, "busybox", 7);
+	cpio_add(&l, "dev", S_IFDIR | 0755, NULL, 0);
+	e = cpio_add(&l, "dev/sda", S_IFBLK | 0660, NULL, 0);
+	e->rdevmajor = 8;
+	e = cpio_add(&l, "init", S_IFREG | 0755, init, (uint32_t)init_len);
+	e->mtime = 1300000000;
+	for (size_t i = 0; i < l.n; i++)
+		l.v[i].ino = (uint32_t)i + 1;
+	cpio_write(&l, &plain);
+	comp_compress(COMP_GZIP, plain.data, plain.len, &packed);
+	write_bytes(path, packed.data, packed.len);
+	cpio_free(&l);
+	buf_free(&plain);
+	buf_free(&packed);
+	free(init);
+	free(bb);
+}
+
+static char *in_dir(const char *name)
+{
+	char *path = malloc(strlen(dir) + strlen(name) + 2);
+
+	sprintf(path, "%s/%s", dir, name);
+	return path;
+}
+
+static int build(const char *in, const char *out, enum layout layout,
+		 bool force)
+{
+	struct build_opts o = { .input = in, .output = out, .layout = layout,
+				.modules_dir = modules, .patch_init = true,
+				.force = force };
+	int ret;
+
+	ret = build_run(&o);
+	fflush(stdout);
+	return ret;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	uint8_t *da = slurp(a, &la), *db = slurp(b, &lb);
+	bool same = da && db && la == lb && !memcmp(da, db, la);
+
+	free(da);
+	free(db);
+	return same;
+}
+
+static int setup(void **state)
+{
+	char *minirt;
+
+	(void)state;
+	dir = temp_dir();
+	modules = kernel_modules("nodep");
+	minirt = in_dir("k6.gz");
+	make_minirt(minirt, "tests/fixtures/knoppix6-init", "/bin/busybox");
+	free(minirt);
+	minirt = in_dir("k7.gz");
+	make_minirt(minirt, "tests/fixtures/knoppix7-init", "/bin/busybox");
+	free(minirt);
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	remove_tree(dir);
+	free(dir);
+	free(modules);
+	return 0;
+}
+
+static void output_contents(void **state)
+{
+	char *in = in_dir("k6.gz"), *out = in_dir("out.gz");
+	struct archive ar;
+	long init, orig;
+	struct elf_info elf;
+
+	(void)state;
+	assert_int_equal(build(in, out, LAYOUT_MERGE, true), 0);
+	assert_int_equal(archive_read(&ar, out), 0);
+	assert_int_equal(ar.nseg, 1);
+	assert_int_equal(ar.seg[0].comp, COMP_GZIP);
+	init = cpio_find(&ar.seg[0].entries, "init");
+	orig = cpio_find(&ar.seg[0].entries, "init.orig");
+	assert_true(init >= 0 && orig >= 0);
+	assert_true(elf_read(ar.seg[0].entries.v[init].data,
+			     ar.seg[0].entries.v[init].size, &elf));
+	assert_int_equal(elf.machine, ELF_MACHINE_X86_64);
+	assert_non_null(memmem(ar.seg[0].entries.v[orig].data,
+			       ar.seg[0].entries.v[orig].size,
+			       "'sd[a-z][0-9]*' 'vd[a-z]' 'vd[a-z][0-9]*')",
+			       41));
+	assert_int_equal(ar.seg[0].entries.v[orig].mtime, 1300000000);
+	assert_int_equal(ar.seg[0].entries.v[init].mtime, 1700000000);
+	assert_true(cpio_find(&ar.seg[0].entries,
+			      "lib/modules/minirt-virtio/virtio_blk.ko") >= 0);
+	assert_true(cpio_find(&ar.seg[0].entries,
+			      "lib/modules/minirt-virtio/load-order") >= 0);
+	archive_free(&ar);
+	/* The tools users have read it too. */
+	assert_int_equal(run("gzip -dc %s | cpio -t --quiet | grep -qx "
+			     "lib/modules/minirt-virtio/virtio_blk.ko", out),
+			 0);
+	assert_int_equal(run("gzip -dc %s | cpio -t --quiet | grep -qx "
+			     "init.orig", out), 0);
+	free(in);
+	free(out);
+}
+
+static void deterministic(void **state)
+{
+	char *in = in_dir("k6.gz"), *a = in_dir("a.gz"), *b = in_dir("b.gz");
+
+	(void)state;
+	assert_int_equal(build(in, a, LAYOUT_MERGE, true), 0);
+	assert_int_equal(build(in, b, LAYOUT_MERGE, true), 0);
+	assert_true(same_file(a, b));
+	setenv("SOURCE_DATE_EPOCH", "1700000001", 1);
+	assert_int_equal(build(in, b, LAYOUT_MERGE, true), 0);
+	assert_false(same_file(a, b));
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	free(in);
+	free(a);
+	free(b);
+}
+
+static void idempotent(void **state)
+{
+	char *in = in_dir("k6.gz"), *once = in_dir("once.gz");
+	char *twice = in_dir("twice.gz");
+
+	(void)state;
+	assert_int_equal(build(in, once, LAYOUT_MERGE, true), 0);
+	assert_int_equal(build(once, twice, LAYOUT_MERGE, true), 0);
+	assert_true(same_file(once, twice));
+	assert_int_equal(build(in, once, LAYOUT_APPEND, true), 0);
+	assert_int_equal(build(once, twice, LAYOUT_APPEND, true), 0);
+	assert_true(same_file(once, twice));
+	/* An append build merged: the same as merging the original. */
+	assert_int_equal(build(once, twice, LAYOUT_MERGE, true), 0);
+	assert_int_equal(build(in, once, LAYOUT_MERGE, true), 0);
+	assert_true(same_file(once, twice));
+	/* A merge build cannot be appended to without nesting. */
+	assert_int_equal(build(once, twice, LAYOUT_APPEND, true), -1);
+	free(in);
+	free(once);
+	free(twice);
+}
+
+static void append_keeps_input(void **state)
+{
+	char *in = in_dir("k6.gz"), *out = in_dir("app.gz");
+	size_t in_len, out_len;
+	uint8_t *a, *b;
+	struct archive ar;
+
+	(void)state;
+	assert_int_equal(build(in, out, LAYOUT_APPEND, true), 0);
+	a = slurp(in, &in_len);
+	b = slurp(out, &out_len);
+	assert_true(out_len > in_len);
+	assert_memory_equal(a, b, in_len);
+	assert_int_equal(archive_read(&ar, out), 0);
+	assert_int_equal(ar.nseg, 2);
+	assert_true(cpio_find(&ar.seg[1].entries, "init.orig") >= 0);
+	archive_free(&ar);
+	free(a);
+	free(b);
+	free(in);
+	free(out);
+}
+
+static void in_place(void **state)
+{
+	char *in = in_dir("k6.gz"), *copy = in_dir("minirt.gz");
+	char *orig = in_dir("minirt.gz.orig");
+
+	(void)state;
+	assert_int_equal(run("cp %s %s", in, copy), 0);
+	assert_int_equal(build(copy, copy, LAYOUT_MERGE, false), 0);
+	assert_true(same_file(in, orig));
+	assert_false(same_file(in, copy));
+	/* Again: .orig stays the true original. */
+	assert_int_equal(build(copy, copy, LAYOUT_MERGE, false), 0);
+	assert_true(same_file(in, orig));
+	assert_int_equal(run("ls -A %s | grep -q '^\\.minirt'", dir), 256);
+	free(in);
+	free(copy);
+	free(orig);
+}
+
+static void failures_leave_files_alone(void **state)
+{
+	char *in = in_dir("k6.gz"), *out = in_dir("kept.gz");
+	char *saved = modules;
+
+	(void)state;
+	write_bytes(out, "precious", 8);
+	assert_int_equal(build(in, out, LAYOUT_MERGE, false), -1);
+	assert_non_null(strstr(error_text(), "add --force"));
+	modules = "/nonexistent";
+	assert_int_equal(build(in, out, LAYOUT_MERGE, true), -1);
+	modules = saved;
+	assert_int_equal(run("test \"$(cat %s)\" = precious", out), 0);
+	unlink(out);
+	assert_int_equal(build("/nonexistent.gz", out, LAYOUT_MERGE, true), -1);
+	assert_int_equal(access(out, F_OK), -1);
+	assert_int_equal(build(in, "/nonexistent-dir/out.gz", LAYOUT_MERGE,
+			       true), -1);
+	assert_non_null(strstr(error_text(), "cannot write in the directory"));
+	/* No temporary file is left behind. */
+	assert_int_equal(run("ls -A %s | grep -q '^\\.'", dir), 256);
+	free(in);
+	free(out);
+}
+
+static void knoppix7_init_untouched(void **state)
+{
+	char *in = in_dir("k7.gz"), *out = in_dir("k7-out.gz");
+	struct archive ar;
+	uint8_t *init;
+	size_t len;
+	long i;
+
+	(void)state;
+	assert_int_equal(build(in, out, LAYOUT_MERGE, true), 0);
+	assert_int_equal(archive_read(&ar, out), 0);
+	i = cpio_find(&ar.seg[0].entries, "init.orig");
+	init = slurp("tests/fixtures/knoppix7-init", &len);
+	assert_int_equal(ar.seg[0].entries.v[i].size, len);
+	assert_memory_equal(ar.seg[0].entries.v[i].data, init, len);
+	free(init);
+	archive_free(&ar);
+	free(in);
+	free(out);
+}
+
+static void i386_userland(void **state)
+{
+	char *in = in_dir("k6-i386.gz"), *out = in_dir("i386-out.gz");
+	struct archive ar;
+	struct elf_info elf;
+	long i;
+
+	(void)state;
+	if (access("cache/busybox-i386/bin/busybox", R_OK))
+		assert_int_equal(run("scripts/make-minirt.sh /dev/null i386 %s"
+				     " knoppix6 none >/dev/null", modules), 0);
+	make_minirt(in, "tests/fixtures/knoppix6-init",
+		    "cache/busybox-i386/bin/busybox");
+	assert_int_equal(build(in, out, LAYOUT_MERGE, true), 0);
+	assert_int_equal(archive_read(&ar, out), 0);
+	i = cpio_find(&ar.seg[0].entries, "init");
+	assert_true(elf_read(ar.seg[0].entries.v[i].data,
+			     ar.seg[0].entries.v[i].size, &elf));
+	assert_int_equal(elf.machine, ELF_MACHINE_386);
+	archive_free(&ar);
+	free(in);
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(output_contents),
+		cmocka_unit_test(deterministic),
+		cmocka_unit_test(idempotent),
+		cmocka_unit_test(append_keeps_input),
+		cmocka_unit_test(in_place),
+		cmocka_unit_test(failures_leave_files_alone),
+		cmocka_unit_test(knoppix7_init_untouched),
+		cmocka_unit_test(i386_userland),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+/* Module closure with libkmod, on the real modules of Debian's kernel. */
+#include "helpers.h"
+#include "elf.h"
+#include "kernel.h"
+#include "modules.h"
+
+static const struct modreq virtio[] = {
+	{ "virtio_pci", true },
+	{ "virtio_blk", true },
+	{ "virtio_scsi", false },
+};
+
+static long position(const struct modset *set, const char *name)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (!strcmp(set->v[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+static void check_virtio_closure(const struct modset *set)
+{
+	static const char *const needed[] = {
+		"virtio", "virtio_ring", "virtio_pci_modern_dev",
+		"virtio_pci_legacy_dev", "virtio_pci", "virtio_blk",
+		"scsi_mod", "virtio_scsi",
+	};
+
+	for (size_t i = 0; i < sizeof(needed) / sizeof(*needed); i++)
+		if (position(set, needed[i]) < 0)
+			fail_msg("%s missing from the closure", needed[i]);
+	assert_true(position(set, "virtio") < position(set, "virtio_blk"));
+	assert_true(position(set, "virtio_ring") < position(set, "virtio_pci"));
+	assert_true(position(set, "virtio_pci_modern_dev") <
+		    position(set, "virtio_pci"));
+	assert_true(position(set, "scsi_mod") < position(set, "virtio_scsi"));
+	for (size_t i = 0; i < set->n; i++) {
+		assert_int_equal(set->v[i].machine, ELF_MACHINE_X86_64);
+		assert_string_equal(set->v[i].vermagic, set->v[0].vermagic);
+	}
+}
+
+static void closure_from_modinfo(void **state)
+{
+	char *dir = kernel_modules("nodep");
+	struct modset set;
+
+	(void)state;
+	assert_int_equal(modules_resolve(dir, virtio, 3, &set), 0);
+	assert_false(set.used_index);
+	check_virtio_closure(&set);
+	modset_free(&set);
+	free(dir);
+}
+
+static void closure_from_modules_dep(void **state)
+{
+	char *dir = kernel_modules("dep"), *nodep = kernel_modules("nodep");
+	struct modset set, other;
+
+	(void)state;
+	assert_int_equal(modules_resolve(dir, virtio, 3, &set), 0);
+	assert_true(set.used_index);
+	check_virtio_closure(&set);
+	/* Hard dependencies agree whichever way they were found. */
+	assert_int_equal(modules_resolve(nodep, virtio, 2, &other), 0);
+	modset_free(&set);
+	assert_int_equal(modules_resolve(dir, virtio, 2, &set), 0);
+	assert_int_equal(set.n, other.n);
+	for (size_t i = 0; i < other.n; i++)
+		assert_true(position(&set, other.v[i].name) >= 0);
+	modset_free(&set);
+	modset_free(&other);
+	free(dir);
+	free(nodep);
+}
+
+static void seed_five_files(void **state)
+{
+	static const char *const five[] = { "virtio", "virtio_ring",
+					    "virtio_balloon", "virtio_pci",
+					    "virtio_blk" };
+	char *tree = kernel_modules("nodep"), *dir = temp_dir(), want[512];
+	struct modset set;
+
+	(void)state;
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(run("cp $(find %s -name %s.ko) %s/", tree,
+				     five[i], dir), 0);
+	assert_int_equal(modules_resolve(dir, virtio, 2, &set), -1);
+	snprintf(want, sizeof(want), "virtio_pci needs virtio_pci_modern_dev"
+		 " and virtio_pci_legacy_dev, which are not in %s", dir);
+	assert_string_equal(error_text(), want);
+	modset_free(&set);
+	remove_tree(dir);
+	free(dir);
+	free(tree);
+}
+
+static void compressed_modules(void **state)
+{
+	static const struct modreq blk[] = { { "virtio_blk", true } };
+	char *tree = kernel_modules("nodep"), *dir = temp_dir();
+	struct modset set;
+	uint8_t *plain;
+	size_t len;
+	char path[512];
+
+	(void)state;
+	assert_int_equal(run("cd %s && for m in virtio virtio_ring virtio_blk;"
+			     " do cp $(find %s/%s -name $m.ko) .; done && "
+			     "xz --check=crc32 virtio.ko && zstd -q --rm "
+			     "virtio_ring.ko && gzip virtio_blk.ko", dir,
+			     getcwd(path, sizeof(path)), tree), 0);
+	assert_int_equal(modules_resolve(dir, blk, 1, &set), 0);
+	assert_int_equal(set.n, 3);
+	snprintf(path, sizeof(path), "gzip -dc %s/virtio_blk.ko.gz >%s/plain",
+		 dir, dir);
+	assert_int_equal(system(path), 0);
+	snprintf(path, sizeof(path), "%s/plain", dir);
+	plain = slurp(path, &len);
+	assert_int_equal(set.v[2].image.len, len);
+	assert_memory_equal(set.v[2].image.data, plain, len);
+	assert_string_equal(set.v[2].name, "virtio_blk");
+	free(plain);
+	modset_free(&set);
+	remove_tree(dir);
+	free(dir);
+	free(tree);
+}
+
+static void built_in(void **state)
+{
+	char *dir = temp_dir(), path[512];
+	const char *list = "kernel/drivers/virtio/virtio_pci.ko\n"
+			   "kernel/drivers/block/virtio_blk.ko\n";
+	struct modset set;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/modules.builtin", dir);
+	write_bytes(path, list, strlen(list));
+	assert_int_equal(modules_resolve(dir, virtio, 3, &set), 0);
+	assert_int_equal(set.n, 0);
+	assert_int_equal(set.nbuiltin, 2);
+	assert_string_equal(set.builtin[1], "virtio_blk");
+	modset_free(&set);
+	/* Without them built in, virtio_blk missing is an error. */
+	unlink(path);
+	assert_int_equal(modules_resolve(dir, virtio, 3, &set), -1);
+	assert_non_null(strstr(error_text(), "virtio_pci is neither in"));
+	modset_free(&set);
+	remove_tree(dir);
+	free(dir);
+}
+
+/* A relocatable ELF with the given modinfo: enough for libkmod. */
+static void fake_module(const char *dir, const char *name, const char *info,
+			const char *cc)
+{
+	char path[512];
+	size_t len = strlen(info);
+	char *nul = strdup(info);
+
+	for (size_t i = 0; i < len; i++)
+		if (nul[i] == ';')
+			nul[i] = '\0';
+	snprintf(path, sizeof(path), "%s/%s.info", dir, name);
+	write_bytes(path, nul, len + 1);
+	free(nul);
+	assert_int_equal(run("cd %s && echo 'int %s_x;' >%s.c && %s -c %s.c "
+			     "-o %s.o && objcopy --add-section .modinfo=%s.info"
+			     " %s.o %s.ko && rm %s.c %s.o %s.info", dir, name,
+			     name, cc, name, name, name, name, name, name,
+			     name, name), 0);
+}
+
+static void bad_module_sets(void **state)
+{
+	static const struct modreq a[] = { { "a", true } };
+	char *dir = temp_dir(), path[512];
+	struct modset set;
+
+	(void)state;
+	fake_module(dir, "a", "name=a;depends=b;vermagic=6.1.0 SMP", "cc");
+	fake_module(dir, "b", "name=b;depends=c;vermagic=6.1.0 SMP", "cc");
+	fake_module(dir, "c", "name=c;depends=a;vermagic=6.1.0 SMP", "cc");
+	assert_int_equal(modules_resolve(dir, a, 1, &set), -1);
+	assert_string_equal(error_text(), "dependency cycle: a -> b -> c -> a");
+	modset_free(&set);
+
+	fake_module(dir, "c", "name=c;depends=;vermagic=5.10.0 SMP", "cc");
+	assert_int_equal(modules_resolve(dir, a, 1, &set), -1);
+	assert_non_null(strstr(error_text(), "built for \"6.1.0 SMP\" but c"));
+	modset_free(&set);
+
+	fake_module(dir, "c", "name=c;depends=;vermagic=6.1.0 SMP",
+		    "i686-linux-gnu-gcc");
+	assert_int_equal(modules_resolve(dir, a, 1, &set), -1);
+	assert_non_null(strstr(error_text(), "is for x86_64 but c for i386"));
+	modset_free(&set);
+
+	snprintf(path, sizeof(path), "%s/c.ko", dir);
+	write_bytes(path, "not an ELF file", 15);
+	assert_int_equal(modules_resolve(dir, a, 1, &set), -1);
+	assert_non_null(strstr(error_text(), "is not a kernel module"));
+	modset_free(&set);
+	remove_tree(dir);
+	free(dir);
+}
+
+static void kernel_version_match(void **state)
+{
+	static const struct modreq blk[] = { { "virtio_blk", true } };
+	char *tree = kernel_modules("nodep"), *dir = temp_dir();
+	struct modset set;
+
+	(void)state;
+	assert_int_equal(modules_resolve(tree, blk, 1, &set), 0);
+	assert_int_equal(kernel_check(KERNEL_CACHE "/vmlinuz", &set), 0);
+	free(set.v[0].vermagic);
+	set.v[0].vermagic = strdup("3.0.4 SMP mod_unload 686");
+	assert_int_equal(kernel_check(KERNEL_CACHE "/vmlinuz", &set), -1);
+	assert_non_null(strstr(error_text(), "is for kernel 3.0.4, but"));
+	assert_int_equal(kernel_check("/bin/sh", &set), -1);
+	assert_non_null(strstr(error_text(), "not an x86 bzImage"));
+	modset_free(&set);
+	remove_tree(dir);
+	free(dir);
+	free(tree);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(closure_from_modinfo),
+		cmocka_unit_test(closure_from_modules_dep),
+		cmocka_unit_test(seed_five_files),
+		cmocka_unit_test(compressed_modules),
+		cmocka_unit_test(built_in),
+		cmocka_unit_test(bad_module_sets),
+		cmocka_unit_test(kernel_version_match),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
