@@ -491,11 +491,14 @@ static int missing(struct resolver *r, const char *name,
 	if (required)
 		return error_set("%s is neither in %s nor built into the kernel",
 			    name, r->dir);
-	if (needed_by)
-		fprintf(stderr, "minirt-virtio: warning: %s, a soft dependency"
-			" of %s, is not in %s; left out\n", name, needed_by,
-			r->dir);
-	else
+	if (needed_by) {
+		/* modprobe shrugs these off too; the report mentions it. */
+		char note[256];
+
+		snprintf(note, sizeof(note), "%s (of %s)", name, needed_by);
+		return push_name(&r->set->skipped_soft,
+				 &r->set->nskipped_soft, note);
+	}
 		fprintf(stderr, "minirt-virtio: warning: %s is not in %s;"
 			" left out\n", name, r->dir);
 	return 0;
@@ -702,5 +705,8 @@ void modset_free(struct modset *set)
 	for (size_t i = 0; i < set->nbuiltin; i++)
 		free(set->builtin[i]);
 	free(set->builtin);
+	for (size_t i = 0; i < set->nskipped_soft; i++)
+		free(set->skipped_soft[i]);
+	free(set->skipped_soft);
 	memset(set, 0, sizeof(*set));
 }

@@ -32,6 +32,8 @@ struct modset {
 	char **builtin;		/* requested or needed, but built in */
 	size_t nbuiltin;
 	bool used_index;	/* dependencies came from modules.dep */
+	char **skipped_soft;	/* "dep (of module)": soft deps not found */
+	size_t nskipped_soft;
 };
 
 int modules_resolve(const char *dir, const struct modreq *req, size_t nreq,

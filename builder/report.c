@@ -37,6 +37,9 @@ static void report_modules(const struct plan *p)
 	printf("  %zu modules, %zu bytes\n", p->mods.n, total);
 	for (size_t i = 0; i < p->mods.nbuiltin; i++)
 		printf("built in, skipped: %s\n", p->mods.builtin[i]);
+	for (size_t i = 0; i < p->mods.nskipped_soft; i++)
+		printf("soft dependency not found, skipped: %s\n",
+		       p->mods.skipped_soft[i]);
 }
 
 static void report_init(const struct plan *p)

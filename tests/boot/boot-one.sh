@@ -6,9 +6,9 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 name=$1 flavour=$2 initrd=$3 devices=$4 append=$5 expect=$6
-f=$root/build/fixtures
-log=$root/build/boot/$name.log
-mkdir -p "$root/build/boot"
+f=${FIXTURES:-$root/build/fixtures}
+log=${BOOT_LOGS:-$root/build/boot}/$name.log
+mkdir -p "$(dirname "$log")"
 timeout_s=${BOOT_TIMEOUT:-120}
 
 args=()

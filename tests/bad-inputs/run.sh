@@ -1,0 +1,142 @@
+#!/bin/bash
+# The bad-input catalogue: hostile initramfs images and module directories.
+# Each must make `minirt-virtio build` exit 1 with one line on stderr that
+# names the problem, and leave no output file (nor a temporary one) behind.
+# Prints "PASS: bad-input NAME" or "FAIL: ..." per case.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+mv=$root/build/minirt-virtio
+gen=$root/build/gen-cpio
+work=$root/build/bad-inputs
+rm -rf "$work"
+mkdir -p "$work"
+mods=$root/cache/kernels/amd64/nodep/lib/modules/$(cat "$root/cache/kernels/amd64/kver")
+mods686=$root/cache/kernels/686/nodep/lib/modules/$(cat "$root/cache/kernels/686/kver")
+
+# A good little minirt's cpio: the base every hostile case bends.
+good_list() {
+	echo "dir /bin 755 0 0"
+	echo "file /bin/busybox /bin/busybox 755 0 0"
+	echo "file /init $root/tests/fixtures/knoppix6-init 755 0 0"
+}
+good_list | "$gen" >"$work/good.cpio"
+gzip -9 -n -c "$work/good.cpio" >"$work/good.gz"
+
+# patch FILE OFFSET TEXT: overwrite bytes in place
+patch() { printf '%s' "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+
+# First header: filesize at 54, namesize at 94 (bin: dir, no data).
+header_case() { # NAME OFFSET HEXFIELD
+	cp "$work/good.cpio" "$work/$1.cpio"
+	patch "$work/$1.cpio" "$2" "$3"
+	gzip -n -c "$work/$1.cpio" >"$work/$1"
+}
+
+list_case() { # NAME < gen-cpio list
+	"$gen" >"$work/$1.cpio" && gzip -n -c "$work/$1.cpio" >"$work/$1"
+}
+
+fake_module() { # DIR NAME MODINFO(;-separated) [CC]
+	(cd "$1" && echo "int $2_x;" >"$2.c" && ${4:-cc} -c "$2.c" -o "$2.o" &&
+		printf '%s\0' "$3" | tr ';' '\0' >"$2.info" &&
+		objcopy --add-section .modinfo="$2.info" "$2.o" "$2.ko" &&
+		rm "$2.c" "$2.o" "$2.info")
+}
+
+make_cases() {
+	: >"$work/empty"
+	head -c 2000 "$work/good.gz" >"$work/truncated-gzip"
+	head -c 5000 /dev/urandom | gzip -n -c >"$work/gzip-of-garbage"
+	header_case namesize-zero 94 00000000
+	header_case namesize-huge 94 7FFFFFFF
+	header_case name-without-nul 94 00000003
+	cp "$work/good.cpio" "$work/filesize-past-end.cpio"
+	patch "$work/filesize-past-end.cpio" 54 00FFFFFF
+	cp "$work/filesize-past-end.cpio" "$work/filesize-past-end"
+	header_case size-4gib 54 FFFFFFFF
+	header_case bad-hex 6 0000000Z
+	printf '%s\n' "dir /etc 755 0 0" "file ../etc/passwd /etc/hostname 644 0 0" |
+		list_case dotdot-name
+	# gen-cpio drops a leading '/', so make the absolute name by hand
+	sed 's|^file /init |file Xinit |' <(good_list) | "$gen" |
+		sed 's|Xinit|/init|' | gzip -n >"$work/absolute-name"
+	(good_list; echo "file /init /etc/hostname 755 0 0") | list_case init-twice
+	printf '%s\n' "dir /bin 755 0 0" "file /bin/busybox /bin/busybox 755 0 0" \
+		"dir /init 755 0 0" | list_case init-directory
+	printf '%s\n' "dir /bin 755 0 0" "file /bin/busybox /bin/busybox 755 0 0" |
+		list_case no-init
+	{
+		echo "dir /bin 755 0 0"
+		echo "file /bin/busybox /bin/busybox 755 0 0"
+		for i in $(seq 1 20000); do echo "file /l$i /etc/hostname 644 0 0"; done
+	} | list_case hardlink-storm
+	(cd "$work" && mkdir -p t/bin && cp /bin/busybox t/bin/ &&
+		cp "$root/tests/fixtures/knoppix6-init" t/init &&
+		(cd t && find . | cpio -o -H odc --quiet) | gzip -n >odc-cpio &&
+		(cd t && find . | cpio -o -H bin --quiet) >binary-cpio)
+	truncate -s 4M "$work/ext2-initrd" && mkfs.ext2 -q -F "$work/ext2-initrd" >/dev/null
+	gzip -n -c "$work/ext2-initrd" >"$work/ext2-initrd-gz"
+	cp "$work/good.gz" "$work/trailing-garbage" && echo "garbage!" >>"$work/trailing-garbage"
+	printf '\x89LZO\0\r\n\x1a\n' >"$work/lzo" && head -c 100 /dev/zero >>"$work/lzo"
+	mkdir -p "$work/mods-not-elf" "$work/mods-cycle" "$work/mods-five"
+	echo "not a module" >"$work/mods-not-elf/virtio_pci.ko"
+	fake_module "$work/mods-cycle" virtio_pci "name=virtio_pci;depends=virtio;vermagic=6.1.0 SMP"
+	fake_module "$work/mods-cycle" virtio "name=virtio;depends=virtio_pci;vermagic=6.1.0 SMP"
+	for m in virtio virtio_ring virtio_balloon virtio_pci virtio_blk; do
+		cp "$(find "$mods" -name "$m.ko")" "$work/mods-five/"
+	done
+}
+
+check() { # NAME INPUT MODULES EXPECT [more build options]
+	local name=$1 in=$2 m=$3 expect=$4
+	shift 4
+	local out=$work/out-$name.gz err=$work/$name.err lines status
+	(ulimit -v 4000000; "$mv" build -m "$m" "$in" -o "$out" "$@" \
+		>/dev/null 2>"$err")
+	status=$?
+	lines=$(grep -vc '^minirt-virtio: warning:' "$err")
+	if [ "$status" != 1 ]; then
+		echo "FAIL: bad-input $name (exit $status, not 1)"
+	elif [ "$lines" != 1 ]; then
+		echo "FAIL: bad-input $name ($lines lines on stderr, not 1)"
+	elif ! grep -qF -- "$expect" "$err"; then
+		echo "FAIL: bad-input $name (\"$(cat "$err")\" lacks \"$expect\")"
+	elif [ -e "$out" ] || ls -A "$work" | grep -q '^\.'; then
+		echo "FAIL: bad-input $name (an output file was left)"
+	else
+		echo "PASS: bad-input $name"
+	fi
+}
+
+make_cases
+w=$work
+check empty "$w/empty" "$mods" "empty file"
+check truncated-gzip "$w/truncated-gzip" "$mods" "gzip data is truncated"
+check gzip-of-garbage "$w/gzip-of-garbage" "$mods" "inside the gzip member: junk at offset 0"
+check namesize-zero "$w/namesize-zero" "$mods" "name size 0 at offset 0 is out of range"
+check namesize-huge "$w/namesize-huge" "$mods" "name size 2147483647"
+check name-without-nul "$w/name-without-nul" "$mods" "not NUL-terminated"
+check filesize-past-end "$w/filesize-past-end" "$mods" "claims 16777215 bytes past the end"
+check size-4gib "$w/size-4gib" "$mods" "claims 4294967295 bytes past the end"
+check bad-hex "$w/bad-hex" "$mods" "bad hex digit"
+check dotdot-name "$w/dotdot-name" "$mods" "leaves the root"
+check absolute-name "$w/absolute-name" "$mods" "absolute name \"/init\""
+check init-twice "$w/init-twice" "$mods" "/init appears twice"
+check init-directory "$w/init-directory" "$mods" "/init is a directory"
+check no-init "$w/no-init" "$mods" "no /init in any segment"
+check hardlink-storm "$w/hardlink-storm" "$mods" "no /init in any segment"
+check odc-cpio "$w/odc-cpio" "$mods" "odc (portable ASCII) cpio"
+check binary-cpio "$w/binary-cpio" "$mods" "binary cpio"
+check ext2-initrd "$w/ext2-initrd" "$mods" "ext2 filesystem image (an initrd"
+check ext2-initrd-gz "$w/ext2-initrd-gz" "$mods" "compressed ext2 filesystem image"
+check trailing-garbage "$w/trailing-garbage" "$mods" "trailing garbage at offset"
+check lzo "$w/lzo" "$mods" "lzo compression is not supported"
+check module-not-elf "$w/good.gz" "$w/mods-not-elf" "is not a kernel module"
+check module-cycle "$w/good.gz" "$w/mods-cycle" "dependency cycle: virtio_pci -> virtio -> virtio_pci"
+check seed-five-files "$w/good.gz" "$w/mods-five" "virtio_pci needs virtio_pci_modern_dev and virtio_pci_legacy_dev"
+check module-other-machine "$w/good.gz" "$mods686" "is a module for i386, but this minirt is for x86_64"
+check vermagic-mismatch "$w/good.gz" "$mods" "but $root/cache/kernels/686/vmlinuz is" \
+	-k "$root/cache/kernels/686/vmlinuz"
+check no-modules-dir "$w/good.gz" "$w/nonexistent" "not a directory of modules"
+check output-dir-missing "$w/good.gz" "$mods" "cannot write in the directory" -o "$w/nonexistent/out.gz"
+check output-under-file "$w/good.gz" "$mods" "cannot write in the directory" -o "$w/good.gz/out.gz"
