@@ -27,6 +27,7 @@ fetch() {
 	local kver
 	kver=$(ls "$dir/nodep/lib/modules")
 	mv "$dir/nodep/boot/vmlinuz-$kver" "$dir/vmlinuz"
+	mv "$dir/nodep/boot/config-$kver" "$dir/config"
 	rm -rf "$dir/nodep/boot" "$dir/nodep/usr"
 	mkdir -p "$dir/dep/lib/modules"
 	cp -al "$dir/nodep/lib/modules/$kver" "$dir/dep/lib/modules/$kver"

@@ -32,6 +32,7 @@ disk() { # KIND
 }
 
 for kind in mbr logical whole empty; do disk "$kind"; done
+scripts/make-real-initrds.sh
 
 minirt k6 amd64 amd64 knoppix6 gzip
 minirt k7 amd64 amd64 knoppix7 gzip
@@ -50,3 +51,8 @@ build k6-zstd-built k6-zstd amd64 nodep
 build k6-early-built k6-early amd64 nodep
 build k6-i386-built k6-i386 686 nodep
 build k6-i386-on64-built k6-i386-on64 amd64 dep
+# Inits nobody here wrote: Debian's installer and Debian's mkinitramfs.
+cp "$f/mkinitramfs.img" "$f/mkinitramfs.gz"
+build mkinitramfs-built mkinitramfs amd64 dep
+mv "$f/mkinitramfs-built.gz" "$f/mkinitramfs-built.img"
+build di-built di-initrd amd64 dep

@@ -1,0 +1,67 @@
+#!/bin/bash
+# Initramfs images nobody here wrote, for the boot tests, in build/fixtures/:
+#   di-initrd.gz      Debian's d-i netboot initrd (debian-installer-12-netboot-amd64)
+#   mkinitramfs.img   Debian's mkinitramfs for the cached kernel, MODULES=list
+#                     with ext4 only: no virtio drivers in it
+#   testroot.img      an ext4 root whose /sbin/init prints a marker
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+f=build/fixtures
+mkdir -p "$f" cache/di
+kver=$(cat cache/kernels/amd64/kver)
+
+if [ ! -e cache/di/initrd.gz ]; then
+	(cd cache/di && rm -f ./*.deb &&
+		apt-get download -q debian-installer-12-netboot-amd64 >download.log 2>&1 &&
+		dpkg-deb --fsys-tarfile ./*.deb |
+		tar -xO ./usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/initrd.gz \
+			>initrd.gz.tmp && mv initrd.gz.tmp initrd.gz && rm -f ./*.deb) ||
+		{ cat cache/di/download.log >&2; exit 1; }
+fi
+cp cache/di/initrd.gz "$f/di-initrd.gz"
+
+# mkinitramfs reads /lib/modules/<kver> and /boot/config-<kver>: lend it the
+# cached kernel's meanwhile, and take back exactly what was lent.
+lent=()
+give_back() {
+	for ((i = ${#lent[@]} - 1; i >= 0; i--)); do
+		rm -rf "${lent[$i]}"
+	done
+}
+lend() { # SOURCE PATH: hard links (a symlink would leak into the image)
+	local dir
+	dir=$(dirname "$2")
+	[ -e "$2" ] && return 0
+	[ -d "$dir" ] || { mkdir -p "$dir" && lent+=("$dir"); }
+	lent+=("$2")
+	cp -al "$1" "$2" 2>/dev/null || cp -a "$1" "$2"
+}
+if [ ! -e "$f/mkinitramfs.img" ]; then
+	conf=$(mktemp -d)
+	trap 'give_back; rm -rf "$conf"' EXIT
+	cp -a /etc/initramfs-tools/. "$conf/"
+	sed -i 's/^MODULES=.*/MODULES=list/; s/^COMPRESS=.*/COMPRESS=gzip/' \
+		"$conf/initramfs.conf"
+	echo ext4 >"$conf/modules"
+	[ -e cache/kernels/amd64/config ] || { rm -rf cache/kernels/amd64 && scripts/fetch-kernels.sh; }
+	lend "$root/cache/kernels/amd64/dep/lib/modules/$kver" "/lib/modules/$kver"
+	lend "$root/cache/kernels/amd64/config" "/boot/config-$kver"
+	mkinitramfs -d "$conf" -o "$f/mkinitramfs.img.tmp" "$kver" 2>"$f/mkinitramfs.log"
+	mv "$f/mkinitramfs.img.tmp" "$f/mkinitramfs.img"
+fi
+
+if [ ! -e "$f/testroot.img" ]; then
+	t=$(mktemp -d)
+	mkdir -p "$t/bin" "$t/sbin" "$t/proc" "$t/sys" "$t/dev" "$t/run"
+	cp /bin/busybox "$t/bin/"
+	ln -s busybox "$t/bin/sh"
+	printf '%s\n' '#!/bin/sh' 'echo "ROOT-INIT: /sbin/init of the test root runs"' \
+		'/bin/busybox poweroff -f' >"$t/sbin/init"
+	chmod 755 "$t/sbin/init"
+	truncate -s 64M "$f/testroot.img"
+	printf '%s\n' 'label: dos' 'start=2048, type=83' | sfdisk -q "$f/testroot.img"
+	mkfs.ext4 -q -F -E root_owner=0:0 -d "$t" "$t.img" 60M >/dev/null
+	dd if="$t.img" of="$f/testroot.img" bs=512 seek=2048 conv=notrunc status=none
+	rm -rf "$t" "$t.img"
+fi
