@@ -29,7 +29,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps check unit demo install clean
-all: $(B)/minirt-virtio $(B)/gen-cpio
+all: $(B)/minirt-virtio $(B)/gen-cpio $(B)/mangle-cpio
 
 $(B)/preinit-x86_64: $(PREINIT_SRC) $(PREINIT_HDR)
 	@mkdir -p $(@D)
@@ -55,6 +55,10 @@ $(B)/minirt-virtio: $(BUILDER_OBJ) $(B)/obj/builder/embed.o
 
 # Test helper: a cpio from a gen_init_cpio list, no root needed.
 $(B)/gen-cpio: tests/tools/gen-cpio.c $(BUILDER_LIB_OBJ) $(B)/obj/builder/embed.o
+	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
+
+$(B)/mangle-cpio: tests/tools/mangle-cpio.c $(BUILDER_LIB_OBJ) \
+		$(B)/obj/builder/embed.o
 	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(BUILDER_LIB_OBJ) $(INIT_HOST_OBJ) \

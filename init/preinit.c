@@ -273,8 +273,8 @@ static int add_if_virtio(int dirfd, const char *name, unsigned char type,
 	return 0;
 }
 
-/* Block devices of virtio devices, as "vda vda1 vda2 vda10 ". */
-static void add_virtio_names(struct text *t)
+/* Block devices of virtio devices, as "vda vda1 vda2 vda10 "; how many. */
+static unsigned add_virtio_names(struct text *t)
 {
 	static struct disk_names names;
 	int fd = open(SYS_BLOCK, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -289,8 +289,23 @@ static void add_virtio_names(struct text *t)
 		text_add(t, names.name[i]);
 		text_add(t, " ");
 	}
-	if (!names.count)
-		text_add(t, "no virtio disk ");
+	return names.count;
+}
+
+static void add_disks(struct text *t, const struct run *run)
+{
+	unsigned found = add_virtio_names(t);
+
+	if (found && !run->timed_out)
+		text_add(t, "ready after ");
+	else if (found)
+		text_add(t, "ready, others still missing after ");
+	else if (run->timed_out)
+		text_add(t, "virtio disks still missing after ");
+	else
+		text_add(t, "no virtio disk found in ");
+	text_ms(t, run->wait_ns);
+	text_add(t, " ms");
 }
 
 static void summary(const struct run *run)
@@ -312,10 +327,8 @@ static void summary(const struct run *run)
 		text_add(&t, " ms");
 	}
 	text_add(&t, ", ");
-	add_virtio_names(&t);
-	text_add(&t, run->timed_out ? "still missing after " : "ready after ");
-	text_ms(&t, run->wait_ns);
-	text_add(&t, " ms, exec /init.orig");
+	add_disks(&t, run);
+	text_add(&t, ", exec /init.orig");
 	log_text(&t);
 	if (!run->opts.debug)
 		return;

@@ -3,7 +3,7 @@
 # DEVICES: space-separated blk:DISK, modern:DISK, scsi:DISK (build/fixtures/
 # DISK.img), mem:MiB; APPEND: more kernel command line. Passes only if the
 # console shows the EXPECT line (or, for EXPECT "~TEXT", TEXT within a line,
-# for full-screen programs); a timeout fails. Prints "PASS: NAME" or "FAIL".
+# for full-screen programs; "A && B" wants both); a timeout fails. Prints "PASS: NAME" or "FAIL".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 name=$1 flavour=$2 initrd=$3 devices=$4 append=$5 expect=$6
@@ -17,6 +17,8 @@ n=0
 mem=512
 for dev in $devices; do
 	[ "${dev%%:*}" = mem ] && { mem=${dev#mem:}; continue; }
+	# a SCSI controller without disks: a device whose disks never come
+	[ "$dev" = scsi-empty ] && { args+=(-device virtio-scsi-pci); continue; }
 	kind=${dev%%:*} img=$f/${dev#*:}.img
 	args+=(-drive "file=$img,if=none,id=d$n,format=raw,readonly=on")
 	case $kind in
@@ -29,11 +31,22 @@ done
 
 # Passes as soon as the line shows (some inits never power off), fails if
 # the guest ends without it or the hard timeout strikes first.
-if [ "${expect#\~}" != "$expect" ]; then
-	seen() { tr -d '\r' <"$log" | grep -qF -- "${expect#\~}"; }
-else
-	seen() { tr -d '\r' <"$log" | grep -qxF -- "$expect"; }
-fi
+# EXPECT may name several lines: "LINE && LINE".
+seen_one() {
+	if [ "${1#\~}" != "$1" ]; then
+		tr -d '\r' <"$log" | grep -qF -- "${1#\~}"
+	else
+		tr -d '\r' <"$log" | grep -qxF -- "$1"
+	fi
+}
+seen() {
+	local rest=$expect
+	while [ "${rest#* && }" != "$rest" ]; do
+		seen_one "${rest%% && *}" || return 1
+		rest=${rest#* && }
+	done
+	seen_one "$rest"
+}
 : >"$log"
 start=$(date +%s)
 timeout "$timeout_s" qemu-system-x86_64 -accel tcg -m "$mem" -smp 1 -nographic \

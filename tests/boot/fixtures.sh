@@ -51,6 +51,21 @@ build k6-zstd-built k6-zstd amd64 nodep
 build k6-early-built k6-early amd64 nodep
 build k6-i386-built k6-i386 686 nodep
 build k6-i386-on64-built k6-i386-on64 amd64 dep
+# Damaged on purpose, for the fail-open tests.
+mangle() { # OUT [edits]
+	local out=$1
+	shift
+	build/mangle-cpio "$f/k6-built.gz" "$f/$out.gz" "$@"
+}
+ours=lib/modules/minirt-virtio
+head -c 30000 /dev/urandom >"$f/garbage.ko"
+mangle k6-corrupt --replace "$ours/virtio_balloon.ko" "$f/garbage.ko"
+mangle k6-missing --delete "$ours/virtio_blk.ko"
+mangle k6-vermagic --replace "$ours/virtio_blk.ko" \
+	"$(find "$(mods 686 nodep)" -name virtio_blk.ko)"
+mangle k6-no-order --delete "$ours/load-order"
+mangle k6-no-orig --delete init.orig
+
 # Inits nobody here wrote: Debian's installer and Debian's mkinitramfs.
 cp "$f/mkinitramfs.img" "$f/mkinitramfs.gz"
 build mkinitramfs-built mkinitramfs amd64 dep
