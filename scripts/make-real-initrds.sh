@@ -44,6 +44,20 @@ if [ ! -e "$f/mkinitramfs.img" ]; then
 	sed -i 's/^MODULES=.*/MODULES=list/; s/^COMPRESS=.*/COMPRESS=gzip/' \
 		"$conf/initramfs.conf"
 	echo ext4 >"$conf/modules"
+	# An early cpio in front, as microcode packages make it.
+	mkdir -p "$conf/hooks"
+	cat >"$conf/hooks/early-ucode" <<'HOOK'
+#!/bin/sh
+[ "$1" = prereqs ] && exit 0
+. /usr/share/initramfs-tools/hook-functions
+d=$(mktemp -d)
+mkdir -p "$d/kernel/x86/microcode"
+echo "not really microcode" >"$d/kernel/x86/microcode/AuthenticAMD.bin"
+(cd "$d" && find kernel | cpio -o -H newc --quiet >"$d.cpio")
+prepend_earlyinitramfs "$d.cpio"
+rm -rf "$d" "$d.cpio"
+HOOK
+	chmod 755 "$conf/hooks/early-ucode"
 	[ -e cache/kernels/amd64/config ] || { rm -rf cache/kernels/amd64 && scripts/fetch-kernels.sh; }
 	lend "$root/cache/kernels/amd64/dep/lib/modules/$kver" "/lib/modules/$kver"
 	lend "$root/cache/kernels/amd64/config" "/boot/config-$kver"
