@@ -28,7 +28,10 @@ INIT_HOST_OBJ := $(filter-out $(B)/obj/init/preinit.o, \
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps check unit demo install clean
+SANITIZE := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+.PHONY: all deps check unit unit-bins asan demo install clean
 all: $(B)/minirt-virtio $(B)/gen-cpio $(B)/mangle-cpio
 
 $(B)/preinit-x86_64: $(PREINIT_SRC) $(PREINIT_HDR)
@@ -70,10 +73,16 @@ $(B)/tests/%: tests/unit/%.c $(BUILDER_LIB_OBJ) $(INIT_HOST_OBJ) \
 deps:
 	scripts/deps.sh
 
-unit: all $(UNIT_BIN)
+unit-bins: $(UNIT_BIN)
+
+unit: all unit-bins
+
+# The unit tests again under AddressSanitizer and UBSan, in build/asan/.
+asan:
+	$(MAKE) B=$(B)/asan CFLAGS='$(SANITIZE)' all unit-bins
 
 check: deps
-	$(MAKE) unit
+	$(MAKE) unit asan
 	scripts/check.sh
 
 demo: deps

@@ -137,7 +137,8 @@ static int scan_files(struct resolver *r)
 		return r->nfiles ? -1 : error_set("cannot read %s: %s", r->dir,
 					     strerror(errno));
 	/* Directory order is arbitrary; the output must not be. */
-	qsort(r->files, r->nfiles, sizeof(*r->files), by_path);
+	if (r->nfiles)
+		qsort(r->files, r->nfiles, sizeof(*r->files), by_path);
 	return 0;
 }
 
@@ -378,15 +379,29 @@ static int visit_softdeps(struct resolver *r, const char *name,
 	return ret;
 }
 
+/* The first module a name or alias looks up to in the index, or NULL. */
+static struct kmod_module *index_lookup(struct resolver *r, const char *name)
+{
+	struct kmod_list *list = NULL;
+	struct kmod_module *mod;
+
+	if (kmod_module_new_from_lookup(r->kmod, name, &list) < 0 || !list)
+		return NULL;
+	mod = kmod_module_get_module(list);	/* takes a reference */
+	kmod_module_unref_list(list);
+	return mod;
+}
+
 /* Dependency names from libkmod's index (modules.dep), comma separated. */
 static char *index_depends(struct resolver *r, const char *name)
 {
-	struct kmod_list *list = NULL, *deps, *l;
+	struct kmod_module *mod = index_lookup(r, name);
+	struct kmod_list *deps, *l;
 	struct buf out = { 0 };
 
-	if (kmod_module_new_from_lookup(r->kmod, name, &list) < 0 || !list)
+	if (!mod)
 		return xstrdup("");
-	deps = kmod_module_get_dependencies(kmod_module_get_module(list));
+	deps = kmod_module_get_dependencies(mod);
 	kmod_list_foreach(l, deps) {
 		struct kmod_module *dep = kmod_module_get_module(l);
 
@@ -395,7 +410,7 @@ static char *index_depends(struct resolver *r, const char *name)
 		kmod_module_unref(dep);
 	}
 	kmod_module_unref_list(deps);
-	kmod_module_unref_list(list);
+	kmod_module_unref(mod);
 	buf_add(&out, "", 1);
 	return (char *)out.data;
 }
@@ -403,15 +418,16 @@ static char *index_depends(struct resolver *r, const char *name)
 /* An alias (crypto-crc32c) to a module name, through the index. */
 static char *index_resolve(struct resolver *r, const char *name)
 {
-	struct kmod_list *list = NULL;
-	char *real = NULL;
+	struct kmod_module *mod;
+	char *real;
 
-	if (!r->set->used_index ||
-	    kmod_module_new_from_lookup(r->kmod, name, &list) < 0 || !list)
+	if (!r->set->used_index)
 		return NULL;
-	real = module_name_from(kmod_module_get_name(
-		kmod_module_get_module(list)));
-	kmod_module_unref_list(list);
+	mod = index_lookup(r, name);
+	if (!mod)
+		return NULL;
+	real = module_name_from(kmod_module_get_name(mod));
+	kmod_module_unref(mod);
 	return real;
 }
 
@@ -468,17 +484,18 @@ static int visit_depends(struct resolver *r, const char *name,
 static const char *module_path(struct resolver *r, const char *name,
 			       char *buf, size_t size)
 {
-	struct kmod_list *list = NULL;
+	struct kmod_module *mod;
 	const char *path;
 
 	if (!r->set->used_index)
 		return find_file(r, name);
-	if (kmod_module_new_from_lookup(r->kmod, name, &list) < 0 || !list)
+	mod = index_lookup(r, name);
+	if (!mod)
 		return NULL;
-	path = kmod_module_get_path(kmod_module_get_module(list));
+	path = kmod_module_get_path(mod);
 	if (path)
 		snprintf(buf, size, "%s", path);
-	kmod_module_unref_list(list);
+	kmod_module_unref(mod);
 	return path ? buf : NULL;
 }
 

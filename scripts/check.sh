@@ -12,9 +12,9 @@ mkdir -p build
 say() { echo "$1" | tee -a "$results"; }
 
 # cmocka's lines to PASS/FAIL lines; a crash fails the test it was in.
-unit() { # BINARY
+unit() { # BINARY [LABEL]
 	local name current="" status
-	name=$(basename "$1")
+	name=${2:-}$(basename "$1")
 	"$1" >"build/$name.log" 2>&1
 	status=$?
 	while IFS= read -r line; do
@@ -45,6 +45,22 @@ scripts/fetch-kernels.sh
 tests/boot/fixtures.sh || say "FAIL: boot fixtures could not be made"
 
 for t in build/tests/test_*; do unit "$t"; done
+for t in build/asan/tests/test_*; do unit "$t" asan-; done
+
+# A whole build under valgrind: no invalid access, no definite leak.
+valgrind_build() {
+	local mods
+	mods=cache/kernels/amd64/dep/lib/modules/$(cat cache/kernels/amd64/kver)
+	if valgrind -q --error-exitcode=1 --leak-check=full \
+		--errors-for-leak-kinds=definite build/minirt-virtio build \
+		--force -m "$mods" build/fixtures/k6-early.gz \
+		-o build/valgrind-out.gz >build/valgrind.log 2>&1; then
+		say "PASS: valgrind build"
+	else
+		say "FAIL: valgrind build (see build/valgrind.log)"
+	fi
+}
+valgrind_build
 size_bound build/preinit-x86_64 32768
 size_bound build/preinit-i386 32768
 tests/bad-inputs/run.sh | tee -a "$results"
