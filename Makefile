@@ -31,7 +31,21 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SANITIZE := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-.PHONY: all deps check unit unit-bins asan demo install clean
+# libFuzzer targets (clang); each names the sources it needs.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := archive lists cmdline initpatch
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -DVERSION='"$(VERSION)"' \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Ibuilder -Iinit
+fuzz_src_archive := builder/archive.c builder/cpio.c builder/compress.c \
+	builder/buf.c
+fuzz_src_lists := init/loadorder.c builder/modlist.c
+fuzz_src_cmdline := init/cmdline.c
+fuzz_src_initpatch := builder/initpatch.c builder/buf.c
+FUZZ_BIN := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+
+.PHONY: all deps check unit unit-bins asan fuzz fuzz-bins bench demo install \
+	clean
 all: $(B)/minirt-virtio $(B)/gen-cpio $(B)/mangle-cpio
 
 $(B)/preinit-x86_64: $(PREINIT_SRC) $(PREINIT_HDR)
@@ -70,6 +84,17 @@ $(B)/tests/%: tests/unit/%.c $(BUILDER_LIB_OBJ) $(INIT_HOST_OBJ) \
 	$(CC) $(HOST_CFLAGS) -Ibuilder -Iinit -o $@ $< $(BUILDER_LIB_OBJ) \
 		$(INIT_HOST_OBJ) $(B)/obj/builder/embed.o $(HOST_LIBS) -lcmocka
 
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard builder/*.[ch] init/*.[ch])
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(fuzz_src_$*) $(HOST_LIBS)
+
+fuzz-bins: $(FUZZ_BIN)
+
+# make fuzz FUZZ_SECONDS=N: every target N seconds, from the seed corpus;
+# a finding lands in build/fuzz/findings/ (keep it in tests/fuzz/regressions/).
+fuzz: fuzz-bins
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 deps:
 	scripts/deps.sh
 
@@ -82,8 +107,13 @@ asan:
 	$(MAKE) B=$(B)/asan CFLAGS='$(SANITIZE)' all unit-bins
 
 check: deps
-	$(MAKE) unit asan
+	$(MAKE) unit asan fuzz-bins
 	scripts/check.sh
+
+bench: deps
+	$(MAKE) all
+	tests/boot/fixtures.sh
+	scripts/bench.sh
 
 demo: deps
 	$(MAKE) all

@@ -11,6 +11,8 @@
 
 #define INPUT_MAX ((size_t)1 << 31)
 
+size_t archive_plain_max = PLAIN_MAX;
+
 int read_file(const char *path, uint8_t **bytes, size_t *len)
 {
 	struct stat st;
@@ -128,7 +130,7 @@ static int parse_compressed(struct archive *ar, size_t off, enum comp comp)
 	if (off)
 		snprintf(where, sizeof(where), " at offset %zu", off);
 	if (comp_decompress(comp, ar->bytes + off, ar->len - off, &consumed,
-			    &seg->plain, PLAIN_MAX) < 0)
+			    &seg->plain, archive_plain_max) < 0)
 		return error_prefix("%s member%s", comp_name(comp), where);
 	seg->length = consumed;
 	if (check_not_image(seg->plain.data, seg->plain.len, off ?

@@ -26,6 +26,9 @@ struct archive {
 	size_t nseg;
 };
 
+/* Most bytes one compressed segment may unpack to (PLAIN_MAX). */
+extern size_t archive_plain_max;
+
 /* Parse bytes (taken over: freed with the archive). */
 int archive_parse(struct archive *ar, uint8_t *bytes, size_t len);
 int archive_read(struct archive *ar, const char *path);

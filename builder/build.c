@@ -10,6 +10,7 @@
 #include "embed.h"
 #include "initpatch.h"
 #include "kernel.h"
+#include "modlist.h"
 #include "modules.h"
 #include "output.h"
 #include "userland.h"
@@ -118,30 +119,31 @@ static int find_init(struct plan *p)
 	return 0;
 }
 
+#define REQUEST_MAX 256
+
 static int read_request(const struct build_opts *o, struct modreq **req,
 			size_t *n)
 {
-	const char *text = (const char *)default_modules_list;
 	size_t len = (size_t)(default_modules_list_end - default_modules_list);
-	size_t max = len / 2 + o->ndrivers + 1;
-	struct modreq *r = xcalloc(max, sizeof(*r));
-	static char copy[8192];
-	char *line, *save = NULL;
+	static const char *names[REQUEST_MAX];
+	static char copy[16384];
+	struct modreq *r;
+	size_t count;
 
-	if (!r || len >= sizeof(copy))
-		return -1;
-	memcpy(copy, text, len);
+	if (len >= sizeof(copy))
+		return error_set("the built-in modules.list is too long");
+	memcpy(copy, default_modules_list, len);
 	copy[len] = '\0';
-	*n = 0;
-	for (line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		line[strcspn(line, "# \t\r")] = '\0';
-		if (!line[0])
-			continue;
-		r[*n].name = line;
-		r[*n].required = !strcmp(line, "virtio_blk") ||
-				 !strcmp(line, "virtio_pci");
-		(*n)++;
+	count = modlist_parse(copy, names, REQUEST_MAX);
+	if (count + o->ndrivers > REQUEST_MAX)
+		return error_set("more than %d modules requested", REQUEST_MAX);
+	r = xcalloc(count + o->ndrivers, sizeof(*r));
+	if (!r)
+		return -1;
+	for (*n = 0; *n < count; (*n)++) {
+		r[*n].name = names[*n];
+		r[*n].required = !strcmp(names[*n], "virtio_blk") ||
+				 !strcmp(names[*n], "virtio_pci");
 	}
 	for (size_t i = 0; i < o->ndrivers; i++)
 		r[(*n)++] = (struct modreq){ o->drivers[i], true };
@@ -151,8 +153,8 @@ static int read_request(const struct build_opts *o, struct modreq **req,
 
 static int resolve_modules(struct plan *p)
 {
-	struct modreq *req;
-	size_t n;
+	struct modreq *req = NULL;
+	size_t n = 0;
 	int ret;
 
 	if (!p->opts->modules_dir)

@@ -10,6 +10,8 @@
 #include <zstd.h>
 
 #define CHUNK (256 * 1024)
+/* xz -9 needs 65 MiB to unpack; a header asking for more is hostile. */
+#define LZMA_MEMLIMIT ((uint64_t)256 << 20)
 /* The kernel's lz4 "legacy" frame: this magic, then sized blocks. */
 #define LZ4_LEGACY_MAGIC 0x184c2102u
 #define LZ4_LEGACY_BLOCK (8u << 20)
@@ -137,6 +139,9 @@ static int xz_run(lzma_stream *zs, const char *what, const uint8_t *in,
 		return -1;
 	if (ret == LZMA_BUF_ERROR)
 		return error_set("%s data is truncated", what);
+	if (ret == LZMA_MEMLIMIT_ERROR)
+		return error_set("%s data asks for more than %llu MiB to unpack",
+				 what, (unsigned long long)(LZMA_MEMLIMIT >> 20));
 	return error_set("%s data is corrupt (liblzma error %d)", what, (int)ret);
 }
 
@@ -147,9 +152,9 @@ static int unxz(enum comp comp, const uint8_t *in, size_t len,
 	lzma_ret ret;
 
 	if (comp == COMP_XZ)
-		ret = lzma_stream_decoder(&zs, UINT64_MAX, 0);
+		ret = lzma_stream_decoder(&zs, LZMA_MEMLIMIT, 0);
 	else
-		ret = lzma_alone_decoder(&zs, UINT64_MAX);
+		ret = lzma_alone_decoder(&zs, LZMA_MEMLIMIT);
 	if (ret != LZMA_OK)
 		return error_set("liblzma: cannot start");
 	return xz_run(&zs, comp_name(comp), in, len, consumed, out, limit);

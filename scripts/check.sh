@@ -61,6 +61,17 @@ valgrind_build() {
 	fi
 }
 valgrind_build
+
+# Every fuzz seed and every kept finding, through the fuzz targets once.
+for t in build/fuzz/fuzz_*; do
+	name=${t##*/fuzz_}
+	inputs=$(ls tests/fuzz/corpus/"$name"/* tests/fuzz/regressions/"$name"/* 2>/dev/null)
+	if "$t" $inputs >"build/fuzz-$name-regress.log" 2>&1; then
+		say "PASS: fuzz inputs $name ($(echo "$inputs" | wc -l) files)"
+	else
+		say "FAIL: fuzz inputs $name (see build/fuzz-$name-regress.log)"
+	fi
+done
 size_bound build/preinit-x86_64 32768
 size_bound build/preinit-i386 32768
 tests/bad-inputs/run.sh | tee -a "$results"

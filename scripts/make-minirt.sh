@@ -3,8 +3,9 @@
 #   make-minirt.sh OUT ARCH MODDIR INIT COMP [early]
 # ARCH amd64|i386 (busybox-static of that architecture), MODDIR a kernel's
 # /lib/modules/<kver> (its filesystem modules go to /modules), INIT one of
-# tests/fixtures/*-init, COMP gzip|xz|zstd|none; "early" puts an
-# uncompressed early cpio (a dummy microcode file) in front.
+# tests/fixtures/*-init or a path, COMP gzip|xz|zstd|none; "early" puts an
+# uncompressed early cpio (a dummy microcode file) in front. EXTRA_LIST may
+# name a file of more gen-cpio lines.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$1 arch=$2 moddir=$3 init=$4 comp=$5 early=${6:-}
@@ -38,7 +39,10 @@ busybox_for() {
 		grep sed dmesg; do
 		echo "slink /bin/$tool busybox 777 0 0"
 	done
-	echo "file /init $root/tests/fixtures/$init-init 755 0 0"
+	case $init in
+	*/*) echo "file /init $init 755 0 0" ;;
+	*) echo "file /init $root/tests/fixtures/$init-init 755 0 0" ;;
+	esac
 
 	# The static /dev of KNOPPIX 6: no vd nodes, no kmsg.
 	echo "nod /dev/console 600 0 0 c 5 1"
@@ -74,6 +78,7 @@ busybox_for() {
 	done
 	echo "$order" >"$work/order"
 	echo "file /modules/order $work/order 644 0 0"
+	[ -n "${EXTRA_LIST:-}" ] && cat "$EXTRA_LIST"
 } >"$work/list"
 
 "$gen" "$work/list" >"$work/main.cpio"

@@ -37,11 +37,17 @@ lend() { # SOURCE PATH: hard links (a symlink would leak into the image)
 	lent+=("$2")
 	cp -al "$1" "$2" 2>/dev/null || cp -a "$1" "$2"
 }
-if [ ! -e "$f/mkinitramfs.img" ]; then
+# "most": MODULES=most, a large image for the benchmarks (make bench).
+want=(mkinitramfs)
+[ "${1:-}" = most ] && want=(mkinitramfs-most)
+for image in "${want[@]}"; do
+	[ -e "$f/$image.img" ] && continue
 	conf=$(mktemp -d)
 	trap 'give_back; rm -rf "$conf"' EXIT
 	cp -a /etc/initramfs-tools/. "$conf/"
-	sed -i 's/^MODULES=.*/MODULES=list/; s/^COMPRESS=.*/COMPRESS=gzip/' \
+	modules=list
+	[ "$image" = mkinitramfs-most ] && modules=most
+	sed -i "s/^MODULES=.*/MODULES=$modules/; s/^COMPRESS=.*/COMPRESS=gzip/" \
 		"$conf/initramfs.conf"
 	echo ext4 >"$conf/modules"
 	# An early cpio in front, as microcode packages make it.
@@ -61,9 +67,10 @@ HOOK
 	[ -e cache/kernels/amd64/config ] || { rm -rf cache/kernels/amd64 && scripts/fetch-kernels.sh; }
 	lend "$root/cache/kernels/amd64/dep/lib/modules/$kver" "/lib/modules/$kver"
 	lend "$root/cache/kernels/amd64/config" "/boot/config-$kver"
-	mkinitramfs -d "$conf" -o "$f/mkinitramfs.img.tmp" "$kver" 2>"$f/mkinitramfs.log"
-	mv "$f/mkinitramfs.img.tmp" "$f/mkinitramfs.img"
-fi
+	mkinitramfs -d "$conf" -o "$f/$image.img.tmp" "$kver" 2>"$f/$image.log"
+	mv "$f/$image.img.tmp" "$f/$image.img"
+	rm -rf "$conf"
+done
 
 if [ ! -e "$f/testroot.img" ]; then
 	t=$(mktemp -d)

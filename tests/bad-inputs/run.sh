@@ -140,3 +140,5 @@ check vermagic-mismatch "$w/good.gz" "$mods" "but $root/cache/kernels/686/vmlinu
 check no-modules-dir "$w/good.gz" "$w/nonexistent" "not a directory of modules"
 check output-dir-missing "$w/good.gz" "$mods" "cannot write in the directory" -o "$w/nonexistent/out.gz"
 check output-under-file "$w/good.gz" "$mods" "cannot write in the directory" -o "$w/good.gz/out.gz"
+check lzma-memory-bomb "$root/tests/fuzz/regressions/archive/oom-5d3b6dc57e3dfb110bd1dfc275d6cbd43b6aa554" \
+	"$mods" "asks for more than 256 MiB to unpack"

@@ -1,0 +1,131 @@
+#!/bin/bash
+# make bench: minirt-virtio against the seed's manual procedure, in one run.
+# Every figure is the median of RUNS runs (default 5); ratios compare
+# figures of this run only. Writes build/bench.md and prints it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+runs=${RUNS:-5}
+f=build/fixtures
+b=build/bench
+mkdir -p "$b"
+kver=$(cat cache/kernels/amd64/kver)
+mods=cache/kernels/amd64/nodep/lib/modules/$kver
+mv=$root/build/minirt-virtio
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+time_ms() { # RUNS times: command; prints the median milliseconds
+	local t0 i
+	for i in $(seq "$runs"); do
+		t0=$(now_ms)
+		"$@" >/dev/null 2>&1
+		echo $(($(now_ms) - t0))
+	done | median
+}
+
+# The closure minirt-virtio adds, so the manual procedure copies the same.
+closure() {
+	"$mv" build --force -m "$mods" "$1" -o "$b/closure.gz" |
+		awk '/^  [a-z0-9_]+ +[0-9]+ bytes$/ { print $1 }'
+}
+
+# The seed's procedure, scripted: unpack, copy modules, edit /init, repack.
+manual() { # IN OUT MODULE...
+	local in=$1 out=$2 w=$b/manual
+	shift 2
+	rm -rf "$w" && mkdir -p "$w/modules/virtio"
+	(cd "$w" && gzip -dc "$root/$in" | cpio -i --quiet --make-directories)
+	for m in "$@"; do
+		cp "$(find "$mods" -name "$m.ko")" "$w/modules/virtio/"
+	done
+	local lines="" m
+	for m in "$@"; do lines="$lines\\ninsmod /modules/virtio/$m.ko"; done
+	sed -i "0,/^load_modules$/s||load_modules$lines|" "$w/init"
+	sed -i "s/'sd\[a-z\]\[0-9\]\*')/'sd[a-z][0-9]*' 'vda' 'vda[0-9]')/" "$w/init"
+	(cd "$w" && find . | cpio -o -H newc --quiet | gzip -9 >"$root/$out")
+}
+
+build_row() { # LABEL INPUT
+	local label=$1 in=$2 plain floor man merge append
+	local -a closure_mods
+	mapfile -t closure_mods < <(closure "$in")
+	plain=$(gzip -dc "$in" | wc -c)
+	floor=$(time_ms sh -c "gzip -dc '$in' >/dev/null")
+	man=$(time_ms manual "$in" "$b/manual.gz" "${closure_mods[@]}")
+	merge=$(time_ms "$mv" build --force -m "$mods" "$in" -o "$b/merge.gz")
+	append=$(time_ms "$mv" build --force --layout append -m "$mods" "$in" \
+		-o "$b/append.gz")
+	printf '| %s | %s | %s | %s | %s | %s | %.1fx | %.2fx | %s | %s |\n' \
+		"$label" "$plain" "$floor" "$man" "$merge" "$append" \
+		"$(echo "$man / $merge" | bc -l)" "$(echo "$append / $floor" | bc -l)" \
+		"$(stat -c %s "$b/manual.gz")" "$(stat -c %s "$b/merge.gz")"
+}
+
+# Boot: the pre-init's own clock, and the fixture's /proc/uptime at success.
+seed_minirt() {
+	local init=$b/seed-init list=$b/seed-list m lines=""
+	mapfile -t closure_mods < <(closure "$f/k6.gz")
+	: >"$list"
+	echo "dir /modules/virtio 755 0 0" >>"$list"
+	for m in "${closure_mods[@]}"; do
+		echo "file /modules/virtio/$m.ko $(find "$mods" -name "$m.ko") 644 0 0" >>"$list"
+		lines="$lines\\ninsmod /modules/virtio/$m.ko"
+	done
+	# The seed's mknod lines, with this kernel's major for virtio_blk.
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		[ $i = 0 ] && n=vda || n=vda$i
+		lines="$lines\\nmknod /dev/$n b 254 $i"
+	done
+	sed -e "0,/^load_modules$/s||load_modules$lines|" \
+		-e "s/'sd\[a-z\]\[0-9\]\*')/'sd[a-z][0-9]*' 'vda' 'vda[0-9]')/" \
+		tests/fixtures/knoppix6-init >"$init"
+	EXTRA_LIST=$list scripts/make-minirt.sh "$f/k6-seed.gz" amd64 "$mods" \
+		"$root/$init" gzip
+}
+
+boot_row() { # LABEL INITRD
+	local label=$1 initrd=$2 i uptimes="" owns=""
+	for i in $(seq "$runs"); do
+		tests/boot/boot-one.sh "bench-$label" amd64 "$initrd" blk:mbr \
+			"minirt_virtio.debug" \
+			"KNOPPIX-INIT: found KNOPPIX/KNOPPIX on /dev/vda1" >/dev/null
+		uptimes="$uptimes $(awk '/^KNOPPIX-INIT: uptime/ { print $3 * 1000 }' \
+			"build/boot/bench-$label.log")"
+		owns="$owns $(sed -n 's/.*minirt-virtio: total .* ms, own \([0-9.]*\) ms.*/\1/p' \
+			"build/boot/bench-$label.log")"
+	done
+	printf '| %s | %s | %s |\n' "$label" \
+		"$(echo "$owns" | tr ' ' '\n' | grep . | median || true)" \
+		"$(echo "$uptimes" | tr ' ' '\n' | grep . | median)"
+}
+
+{
+	echo "minirt-virtio benchmark, $(date -u +%Y-%m-%d), $(nproc) cores," \
+		"$(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n1), median of $runs"
+	echo
+	echo "Build (ms): floor is one \`gzip -dc INPUT >/dev/null\`; manual is the seed's procedure scripted."
+	echo
+	echo "| input | bytes unpacked | floor | manual | merge | append | manual/merge | append/floor | manual bytes | merge bytes |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
+	build_row "KNOPPIX-like minirt" "$f/k6.gz"
+	scripts/make-real-initrds.sh most
+	build_row "mkinitramfs MODULES=most" "$f/mkinitramfs-most.img"
+	echo
+	echo "Boot (QEMU TCG, same kernel and disk): pre-init's own time (total less"
+	echo "module loading and waiting for disks) and /proc/uptime at the success line."
+	echo
+	echo "| minirt | pre-init own ms | uptime at success, ms |"
+	echo "|---|---|---|"
+	seed_minirt
+	boot_row "minirt-virtio (merge)" k6-built.gz
+	boot_row "seed's shell edits" k6-seed.gz
+	echo
+	echo "Sizes (bytes): pre-init x86_64 $(stat -c %s build/preinit-x86_64)," \
+		"i386 $(stat -c %s build/preinit-i386); the build adds" \
+		"$(($(stat -c %s "$b/merge.gz") - $(stat -c %s "$f/mkinitramfs-most.img"))) (merge)" \
+		"to the large image; to the KNOPPIX-like minirt" \
+		"$(($(stat -c %s "$f/k6-built.gz") - $(stat -c %s "$f/k6.gz"))) (merge) and" \
+		"$(($(stat -c %s "$f/k6-append.gz") - $(stat -c %s "$f/k6.gz"))) (append)."
+} | tee "$b/../bench.md"
