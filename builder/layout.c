@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Writing the new initramfs: merge (one archive) or append (one segment). */
 #include "plan.h"
+#include "splice.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,38 @@ static int gather(const struct plan *p, size_t first, struct cpio_list *all)
 	return 0;
 }
 
+static size_t common_prefix(const struct buf *a, const struct buf *b)
+{
+	size_t n = 0, max = a->len < b->len ? a->len : b->len;
+
+	while (n < max && a->data[n] == b->data[n])
+		n++;
+	return n;
+}
+
+/*
+ * One gzip member in, one out: keep its compressed blocks as far as the
+ * content is unchanged (all before the renamed /init), deflate the rest.
+ */
+static int compress_merged(struct plan *p, size_t first,
+			   const struct buf *plain)
+{
+	const struct segment *seg = &p->ar.seg[first];
+	size_t same, kept;
+
+	if (first + 1 != p->nseg || seg->comp != COMP_GZIP)
+		return comp_compress(output_comp(p, first), plain->data,
+				     plain->len, &p->out);
+	same = common_prefix(&seg->plain, plain);
+	if (same == plain->len && same == seg->plain.len)
+		return buf_add(&p->out, p->ar.bytes + seg->offset,
+			       seg->length);
+	if (gzip_splice(p->ar.bytes + seg->offset, seg->length, same,
+			plain->data, plain->len, &p->out, &kept) == 0)
+		return 0;
+	return comp_compress(COMP_GZIP, plain->data, plain->len, &p->out);
+}
+
 int layout_merge(struct plan *p)
 {
 	size_t first = early_segments(p);
@@ -94,8 +127,7 @@ int layout_merge(struct plan *p)
 	ret = cpio_write(&all, &plain);
 	free(all.v);
 	if (!ret)
-		ret = comp_compress(output_comp(p, first), plain.data,
-				    plain.len, &p->out);
+		ret = compress_merged(p, first, &plain);
 	buf_free(&plain);
 	return ret;
 }

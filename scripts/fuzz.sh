@@ -12,7 +12,8 @@ for t in "$@"; do
 	mkdir -p "$corpus" "$findings"
 	echo "fuzz: $t for ${seconds}s"
 	build/fuzz/fuzz_$t -max_total_time="$seconds" -rss_limit_mb=2048 \
-		-timeout=20 -jobs=2 -workers=2 -artifact_prefix="$findings" \
+		-timeout=20 -jobs=2 -workers=2 -print_final_stats=1 \
+		-artifact_prefix="$findings" \
 		"$corpus" "tests/fuzz/corpus/$t" >"build/fuzz/$t.log" 2>&1
 	if ls "$findings" | grep -q .; then
 		echo "fuzz: $t found something: $(ls "$findings")"

@@ -2,6 +2,7 @@
 /* Every compression the kernel unpacks: detection, round trip, real tools. */
 #include "helpers.h"
 #include "compress.h"
+#include "splice.h"
 
 static const enum comp all[] = { COMP_GZIP, COMP_BZIP2, COMP_LZMA,
 				  COMP_XZ, COMP_LZ4, COMP_ZSTD };
@@ -142,6 +143,52 @@ static void detection(void **state)
 	assert_string_equal(comp_name(COMP_ZSTD), "zstd");
 }
 
+/* Keep gzip -9's blocks up to a change, deflate the rest: same content. */
+static void splice_after_change(void **state)
+{
+	struct buf in = sample();
+	char *dir = temp_dir(), path[512];
+	static const size_t changes[] = { 0, 1, 70000, 1000000, 3000000 };
+	uint8_t *old;
+	size_t old_len;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/in", dir);
+	write_bytes(path, in.data, in.len);
+	assert_int_equal(run("gzip -9 -n %s", path), 0);
+	strcat(path, ".gz");
+	old = slurp(path, &old_len);
+	for (size_t i = 0; i < sizeof(changes) / sizeof(*changes); i++) {
+		struct buf changed = { 0 }, spliced = { 0 }, back = { 0 };
+		size_t kept, consumed, at = changes[i];
+
+		buf_add(&changed, in.data, in.len);
+		memcpy(changed.data + at, "CHANGED", 7);
+		buf_add_str(&changed, "and a new tail\n");
+		assert_int_equal(gzip_splice(old, old_len, at, changed.data,
+					     changed.len, &spliced, &kept), 0);
+		assert_true(kept <= at);
+		if (at > 1000000)
+			assert_true(kept > at / 2);
+		assert_int_equal(comp_decompress(COMP_GZIP, spliced.data,
+						 spliced.len, &consumed, &back,
+						 PLAIN_MAX), 0);
+		assert_int_equal(consumed, spliced.len);
+		assert_int_equal(back.len, changed.len);
+		assert_memory_equal(back.data, changed.data, changed.len);
+		/* gzip itself agrees, CRC and length included */
+		write_bytes(path, spliced.data, spliced.len);
+		assert_int_equal(run("gzip -t %s", path), 0);
+		buf_free(&changed);
+		buf_free(&spliced);
+		buf_free(&back);
+	}
+	free(old);
+	buf_free(&in);
+	remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +197,7 @@ int main(void)
 		cmocka_unit_test(output_limit),
 		cmocka_unit_test(real_tools),
 		cmocka_unit_test(detection),
+		cmocka_unit_test(splice_after_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

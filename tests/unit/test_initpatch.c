@@ -15,6 +15,17 @@ static char *patch(const char *text, struct initpatch *res)
 	return (char *)out.data;
 }
 
+static void expect_patched(const char *in, const char *want)
+{
+	struct initpatch res;
+	char *out = patch(in, &res);
+
+	assert_non_null(out);
+	assert_string_equal(out, want);
+	free(out);
+	initpatch_free(&res);
+}
+
 static void seed_lines(void **state)
 {
 	const char *in =
@@ -65,14 +76,9 @@ static void continued_lines(void **state)
 		"findknoppix $(listpartitions 'hd[a-z]' \\\n"
 		"\t'sd[a-z]' 'sd[a-z][0-9]*' 'vd[a-z]' 'vd[a-z][0-9]*' \\\n"
 		"\t) || echo no\n";
-	struct initpatch res;
-	char *out = patch(in, &res);
 
 	(void)state;
-	assert_non_null(out);
-	assert_string_equal(out, want);
-	free(out);
-	initpatch_free(&res);
+	expect_patched(in, want);
 }
 
 static void other_quotes_and_spacing(void **state)
@@ -82,14 +88,9 @@ static void other_quotes_and_spacing(void **state)
 	const char *want = "#!/bin/sh\nfindknoppix $( listpartitions"
 			   " \"sd[a-z]\" sd[a-z][0-9]* 'vd[a-z]'"
 			   " 'vd[a-z][0-9]*' )\n";
-	struct initpatch res;
-	char *out = patch(in, &res);
 
 	(void)state;
-	assert_non_null(out);
-	assert_string_equal(out, want);
-	free(out);
-	initpatch_free(&res);
+	expect_patched(in, want);
 }
 
 static void left_alone(void **state)
