@@ -297,13 +297,13 @@ int comp_decompress(enum comp comp, const uint8_t *in, size_t len,
 	return error_set("not compressed");
 }
 
-static int gzip_compress(const uint8_t *in, size_t len, struct buf *out)
+int gzip_compress(const uint8_t *in, size_t len, int level, struct buf *out)
 {
 	z_stream zs = { 0 };
 	int ret;
 
 	/* zlib writes a gzip header with mtime 0: output is reproducible. */
-	if (deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 9,
+	if (deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8,
 			 Z_DEFAULT_STRATEGY) != Z_OK)
 		return error_set("zlib: cannot start");
 	if (buf_reserve(out, deflateBound(&zs, len)) < 0) {
@@ -427,7 +427,7 @@ int comp_compress(enum comp comp, const uint8_t *in, size_t len,
 	case COMP_NONE:
 		return buf_add(out, in, len);
 	case COMP_GZIP:
-		return gzip_compress(in, len, out);
+		return gzip_compress(in, len, 9, out);
 	case COMP_XZ:
 	case COMP_LZMA:
 		return xz_compress(comp, in, len, out);

@@ -35,6 +35,9 @@ bool comp_from_name(const char *name, enum comp *comp);
 int comp_decompress(enum comp comp, const uint8_t *in, size_t len,
 		    size_t *consumed, struct buf *out, size_t limit);
 
+/* gzip at a zlib level: 9 for size, 6 where speed matters more. */
+int gzip_compress(const uint8_t *in, size_t len, int level, struct buf *out);
+
 /* Compress in as one member the kernel can unpack; append it to out. */
 int comp_compress(enum comp comp, const uint8_t *in, size_t len,
 		  struct buf *out);

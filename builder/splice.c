@@ -61,7 +61,7 @@ static int deflate_rest(const struct boundary *b, uint8_t last_byte,
 	z_stream zs = { 0 };
 	int ret;
 
-	if (deflateInit2(&zs, 9, Z_DEFLATED, -MAX_WBITS, 9,
+	if (deflateInit2(&zs, 9, Z_DEFLATED, -MAX_WBITS, 8,
 			 Z_DEFAULT_STRATEGY) != Z_OK)
 		return error_set("zlib: cannot start");
 	/* The kept bits of the byte the boundary splits. */

@@ -3,6 +3,7 @@
 #include "helpers.h"
 #include "elf.h"
 #include "kernel.h"
+#include "modlist.h"
 #include "modules.h"
 
 static const struct modreq virtio[] = {
@@ -230,6 +231,18 @@ static void kernel_version_match(void **state)
 	free(tree);
 }
 
+static void module_list_file(void **state)
+{
+	char text[] = "# default set\n  virtio_blk # the disk\n\n#x\n"
+		      "\tsd_mod  extra words\r\nvirtio_pci";
+	const char *names[2];
+
+	(void)state;
+	assert_int_equal(modlist_parse(text, names, 2), 3);
+	assert_string_equal(names[0], "virtio_blk");
+	assert_string_equal(names[1], "sd_mod");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +253,7 @@ int main(void)
 		cmocka_unit_test(built_in),
 		cmocka_unit_test(bad_module_sets),
 		cmocka_unit_test(kernel_version_match),
+		cmocka_unit_test(module_list_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
