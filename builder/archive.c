@@ -42,7 +42,7 @@ int read_file(const char *path, uint8_t **bytes, size_t *len)
 			free(data);
 			close(fd);
 			return error_set("cannot read: %s",
-				    n ? strerror(errno) : "file shrank");
+					 n ? strerror(errno) : "file shrank");
 		}
 		got += (size_t)n;
 	}
@@ -83,8 +83,10 @@ static int check_not_image(const uint8_t *p, size_t len, const char *how)
 
 	if (!kind)
 		return 0;
-	return error_set("%s%s filesystem image (an initrd as KNOPPIX 5.x and older"
-		    " used), not a cpio initramfs", how, kind);
+	return error_set("%s%s filesystem image (an initrd as KNOPPIX 5.x and "
+			 "older"
+			 " used), not a cpio initramfs",
+			 how, kind);
 }
 
 static struct segment *new_segment(struct archive *ar, size_t offset)
@@ -133,8 +135,8 @@ static int parse_compressed(struct archive *ar, size_t off, enum comp comp)
 			    &seg->plain, archive_plain_max) < 0)
 		return error_prefix("%s member%s", comp_name(comp), where);
 	seg->length = consumed;
-	if (check_not_image(seg->plain.data, seg->plain.len, off ?
-			    "holds a compressed " : "compressed ") < 0)
+	if (check_not_image(seg->plain.data, seg->plain.len,
+			    off ? "holds a compressed " : "compressed ") < 0)
 		return -1;
 	if (cpio_parse(seg->plain.data, seg->plain.len, false, &seg->entries,
 		       &used) < 0) {
@@ -173,19 +175,19 @@ int archive_parse(struct archive *ar, uint8_t *bytes, size_t len)
 			ret = parse_plain(ar, off);
 		else if (comp != COMP_NONE)
 			ret = parse_compressed(ar, off, comp);
-		else if (len - off >= 6 && (bytes[off] == 0xc7 ||
-					    bytes[off] == 0x71))
+		else if (len - off >= 6 &&
+			 (bytes[off] == 0xc7 || bytes[off] == 0x71))
 			ret = cpio_check_magic(bytes + off, off, &(bool){ 0 });
 		else if (off == ar->lead_padding)
 			ret = error_set("not an initramfs: no cpio archive or"
-				   " known compression at its start");
+					" known compression at its start");
 		else
 			ret = error_set("trailing garbage at offset %zu", off);
 		if (ret < 0)
 			return -1;
 		off += ar->seg[ar->nseg - 1].length;
-		ar->seg[ar->nseg - 1].padding = count_zeros(bytes + off,
-							    len - off);
+		ar->seg[ar->nseg - 1].padding =
+			count_zeros(bytes + off, len - off);
 		off += ar->seg[ar->nseg - 1].padding;
 	}
 	if (!ar->nseg)

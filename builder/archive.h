@@ -11,17 +11,17 @@
 #include "cpio.h"
 
 struct segment {
-	size_t offset, length;	/* where it sits in the file */
-	size_t padding;		/* zero bytes after it */
+	size_t offset, length; /* where it sits in the file */
+	size_t padding; /* zero bytes after it */
 	enum comp comp;
-	struct buf plain;	/* decompressed bytes (empty if COMP_NONE) */
+	struct buf plain; /* decompressed bytes (empty if COMP_NONE) */
 	struct cpio_list entries;
 };
 
 struct archive {
-	uint8_t *bytes;		/* the whole file */
+	uint8_t *bytes; /* the whole file */
 	size_t len;
-	size_t lead_padding;	/* zero bytes before the first segment */
+	size_t lead_padding; /* zero bytes before the first segment */
 	struct segment *seg;
 	size_t nseg;
 };

@@ -6,15 +6,15 @@
 #include <stddef.h>
 
 enum layout {
-	LAYOUT_MERGE,	/* one archive in the input's compression */
-	LAYOUT_APPEND,	/* the input's bytes, then one gzip'd segment */
+	LAYOUT_MERGE, /* one archive in the input's compression */
+	LAYOUT_APPEND, /* the input's bytes, then one gzip'd segment */
 };
 
 struct build_opts {
 	const char *input, *output;
-	const char *modules_dir;	/* -m */
-	const char *kernel;		/* -k: bzImage to match vermagic */
-	const char **drivers;		/* --driver, beyond modules.list */
+	const char *modules_dir; /* -m */
+	const char *kernel; /* -k: bzImage to match vermagic */
+	const char **drivers; /* --driver, beyond modules.list */
 	size_t ndrivers;
 	enum layout layout;
 	bool patch_init, force;

@@ -68,7 +68,8 @@ bool comp_from_name(const char *name, enum comp *comp)
 static int out_room(struct buf *out, size_t start, size_t limit)
 {
 	if (out->len - start >= limit)
-		return error_set("decompresses to more than %zu MiB", limit >> 20);
+		return error_set("decompresses to more than %zu MiB",
+				 limit >> 20);
 	return buf_reserve(out, CHUNK);
 }
 
@@ -91,11 +92,13 @@ static int gunzip(const uint8_t *in, size_t len, size_t *consumed,
 		return error_set("zlib: cannot start");
 	zs.next_in = (Bytef *)in;
 	while (ret != Z_STREAM_END) {
-		size_t avail_in = len - (size_t)((const uint8_t *)zs.next_in - in);
+		size_t avail_in =
+			len - (size_t)((const uint8_t *)zs.next_in - in);
 
 		if (out_room(out, start, limit) < 0)
 			break;
-		zs.avail_in = avail_in > UINT32_MAX ? UINT32_MAX : (uInt)avail_in;
+		zs.avail_in = avail_in > UINT32_MAX ? UINT32_MAX :
+						      (uInt)avail_in;
 		zs.next_out = out->data + out->len;
 		zs.avail_out = (uInt)room_left(out, start, limit);
 		ret = inflate(&zs, Z_NO_FLUSH);
@@ -106,7 +109,7 @@ static int gunzip(const uint8_t *in, size_t len, size_t *consumed,
 		}
 		if (ret != Z_OK && ret != Z_STREAM_END && ret != Z_BUF_ERROR) {
 			error_set("gzip data is corrupt (%s)",
-			     zs.msg ? zs.msg : "zlib error");
+				  zs.msg ? zs.msg : "zlib error");
 			break;
 		}
 	}
@@ -140,13 +143,16 @@ static int xz_run(lzma_stream *zs, const char *what, const uint8_t *in,
 	if (ret == LZMA_BUF_ERROR)
 		return error_set("%s data is truncated", what);
 	if (ret == LZMA_MEMLIMIT_ERROR)
-		return error_set("%s data asks for more than %llu MiB to unpack",
-				 what, (unsigned long long)(LZMA_MEMLIMIT >> 20));
-	return error_set("%s data is corrupt (liblzma error %d)", what, (int)ret);
+		return error_set("%s data asks for more than %llu MiB to "
+				 "unpack",
+				 what,
+				 (unsigned long long)(LZMA_MEMLIMIT >> 20));
+	return error_set("%s data is corrupt (liblzma error %d)", what,
+			 (int)ret);
 }
 
-static int unxz(enum comp comp, const uint8_t *in, size_t len,
-		size_t *consumed, struct buf *out, size_t limit)
+static int unxz(enum comp comp, const uint8_t *in, size_t len, size_t *consumed,
+		struct buf *out, size_t limit)
 {
 	lzma_stream zs = LZMA_STREAM_INIT;
 	lzma_ret ret;
@@ -213,14 +219,14 @@ static int unlz4(const uint8_t *in, size_t len, size_t *consumed,
 			pos += 4;
 			continue;
 		}
-		if (chunk == 0)	/* zero padding after the last block */
+		if (chunk == 0) /* zero padding after the last block */
 			break;
 		if (chunk > len - pos - 4 ||
 		    chunk > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK))
 			return error_set("lz4 data is truncated or corrupt");
 		if (out->len - start + LZ4_LEGACY_BLOCK > limit)
 			return error_set("decompresses to more than %zu MiB",
-				    limit >> 20);
+					 limit >> 20);
 		if (buf_reserve(out, LZ4_LEGACY_BLOCK) < 0)
 			return -1;
 		n = LZ4_decompress_safe((const char *)in + pos + 4,
@@ -259,7 +265,7 @@ static int unzstd(const uint8_t *in, size_t len, size_t *consumed,
 		out->len += zout.pos;
 		if (ZSTD_isError(ret)) {
 			error_set("zstd data is corrupt (%s)",
-			     ZSTD_getErrorName(ret));
+				  ZSTD_getErrorName(ret));
 			break;
 		}
 		if (ret != 0 && zin.pos == len && zout.pos < zout.size) {
@@ -290,7 +296,7 @@ int comp_decompress(enum comp comp, const uint8_t *in, size_t len,
 		return unzstd(in, len, consumed, out, limit);
 	case COMP_LZO:
 		return error_set("lzo compression is not supported; recompress"
-			    " the initramfs with gzip, xz or zstd");
+				 " the initramfs with gzip, xz or zstd");
 	case COMP_NONE:
 		break;
 	}
@@ -337,8 +343,8 @@ static int xz_compress(enum comp comp, const uint8_t *in, size_t len,
 			{ LZMA_FILTER_LZMA2, &opt },
 			{ LZMA_VLI_UNKNOWN, NULL },
 		};
-		ret = lzma_stream_buffer_encode(filters, LZMA_CHECK_CRC32,
-						NULL, in, len, out->data, &pos,
+		ret = lzma_stream_buffer_encode(filters, LZMA_CHECK_CRC32, NULL,
+						in, len, out->data, &pos,
 						out->cap);
 	} else {
 		lzma_stream zs = LZMA_STREAM_INIT;
@@ -391,7 +397,7 @@ static int lz4_compress(const uint8_t *in, size_t len, struct buf *out)
 		return -1;
 	for (size_t pos = 0; pos < len; pos += LZ4_LEGACY_BLOCK) {
 		size_t block = len - pos < LZ4_LEGACY_BLOCK ? len - pos :
-							       LZ4_LEGACY_BLOCK;
+							      LZ4_LEGACY_BLOCK;
 		int bound = LZ4_compressBound((int)block), n;
 
 		if (buf_reserve(out, 4 + (size_t)bound) < 0)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FIELDS 13	/* magic aside: ino ... check */
+#define FIELDS 13 /* magic aside: ino ... check */
 
 static size_t pad4(size_t n)
 {
@@ -41,12 +41,17 @@ int cpio_check_magic(const uint8_t *p, size_t off, bool *crc)
 		return 0;
 	}
 	if (!memcmp(p, "070707", 6))
-		return error_set("odc (portable ASCII) cpio at offset %zu; the kernel"
-			    " reads newc only (cpio -H newc)", off);
+		return error_set("odc (portable ASCII) cpio at offset %zu; the "
+				 "kernel"
+				 " reads newc only (cpio -H newc)",
+				 off);
 	if ((p[0] == 0xc7 && p[1] == 0x71) || (p[0] == 0x71 && p[1] == 0xc7))
-		return error_set("binary cpio at offset %zu; the kernel reads newc"
-			    " only (cpio -H newc)", off);
-	return error_set("junk at offset %zu where a cpio header should be", off);
+		return error_set("binary cpio at offset %zu; the kernel reads "
+				 "newc"
+				 " only (cpio -H newc)",
+				 off);
+	return error_set("junk at offset %zu where a cpio header should be",
+			 off);
 }
 
 /* No absolute names, no "..": nothing may land outside the root. */
@@ -55,13 +60,15 @@ static int check_name(const char *name, size_t off)
 	const char *p = name;
 
 	if (name[0] == '/')
-		return error_set("absolute name \"%s\" at offset %zu", name, off);
+		return error_set("absolute name \"%s\" at offset %zu", name,
+				 off);
 	while (*p) {
 		size_t len = strcspn(p, "/");
 
 		if (len == 2 && p[0] == '.' && p[1] == '.')
-			return error_set("name \"%s\" at offset %zu leaves the root",
-				    name, off);
+			return error_set("name \"%s\" at offset %zu leaves the "
+					 "root",
+					 name, off);
 		p += len;
 		while (*p == '/')
 			p++;
@@ -79,7 +86,8 @@ static int read_header(const uint8_t *p, size_t off, struct cpio_entry *e,
 	for (int i = 0; i < FIELDS; i++)
 		if (!parse_hex8(p + 6 + 8 * i, &f[i]))
 			return error_set("bad hex digit in the cpio header at"
-				    " offset %zu", off);
+					 " offset %zu",
+					 off);
 	e->ino = f[0], e->mode = f[1], e->uid = f[2], e->gid = f[3];
 	e->nlink = f[4], e->mtime = f[5], e->size = f[6];
 	e->devmajor = f[7], e->devminor = f[8];
@@ -119,18 +127,20 @@ static int parse_entry(const uint8_t *data, size_t len, size_t off,
 		return -1;
 	if (namesize < 2 || namesize > CPIO_NAME_MAX)
 		return error_set("name size %u at offset %zu is out of range",
-			    namesize, off);
+				 namesize, off);
 	if (namesize > len - off - CPIO_HEADER_LEN)
 		return error_set("name at offset %zu runs past the end", off);
 	name = (const char *)data + off + CPIO_HEADER_LEN;
 	if (name[namesize - 1] != '\0' || strlen(name) != namesize - 1)
-		return error_set("name at offset %zu is not NUL-terminated", off);
+		return error_set("name at offset %zu is not NUL-terminated",
+				 off);
 	name_end = pad4(off + CPIO_HEADER_LEN + namesize);
 	if (name_end > len)
 		name_end = len;
 	if (e->size > len - name_end)
-		return error_set("\"%s\" at offset %zu claims %u bytes past the end",
-			    name, off, e->size);
+		return error_set("\"%s\" at offset %zu claims %u bytes past "
+				 "the end",
+				 name, off, e->size);
 	data_end = pad4(name_end + e->size);
 	*next = data_end < len ? data_end : len;
 	e->data = data + name_end;
@@ -154,8 +164,9 @@ int cpio_parse(const uint8_t *data, size_t len, bool one_archive,
 			continue;
 		}
 		if (off & 3)
-			return error_set("junk at offset %zu (not a cpio header)",
-				    off);
+			return error_set("junk at offset %zu (not a cpio "
+					 "header)",
+					 off);
 		if (parse_entry(data, len, off, &e, &next) < 0)
 			return -1;
 		off = next;
@@ -211,7 +222,8 @@ int cpio_set_data(struct cpio_entry *e, const void *data, size_t size)
 	uint8_t *copy;
 
 	if (size > UINT32_MAX)
-		return error_set("a file of %zu bytes does not fit in cpio", size);
+		return error_set("a file of %zu bytes does not fit in cpio",
+				 size);
 	copy = malloc(size ? size : 1);
 	if (!copy)
 		return error_set("out of memory");
@@ -274,8 +286,9 @@ static int write_entry(const struct cpio_entry *e, struct buf *out)
 {
 	/* Entries kept as read keep their bytes exactly. */
 	if (e->raw && !(out->len & 3))
-		return buf_add(out, e->raw, e->raw_len) < 0 ? -1 :
-			buf_add_zeros(out, pad4(out->len) - out->len);
+		return buf_add(out, e->raw, e->raw_len) < 0 ?
+			       -1 :
+			       buf_add_zeros(out, pad4(out->len) - out->len);
 	if (write_header(e, e->name, out) < 0 ||
 	    buf_add(out, e->data, e->size) < 0)
 		return -1;

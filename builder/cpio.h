@@ -17,20 +17,20 @@
 #define CPIO_TRAILER "TRAILER!!!"
 
 struct cpio_entry {
-	bool crc;		/* 070702: check is the sum of the data bytes */
+	bool crc; /* 070702: check is the sum of the data bytes */
 	uint32_t ino, mode, uid, gid, nlink, mtime, size;
 	uint32_t devmajor, devminor, rdevmajor, rdevminor, check;
-	char *name;			/* as stored, owned */
-	const uint8_t *data;		/* into the archive, or owned_data */
+	char *name; /* as stored, owned */
+	const uint8_t *data; /* into the archive, or owned_data */
 	uint8_t *owned_data;
-	const uint8_t *raw;		/* the entry as read; NULL once changed */
+	const uint8_t *raw; /* the entry as read; NULL once changed */
 	size_t raw_len;
 };
 
 struct cpio_list {
 	struct cpio_entry *v;
 	size_t n, cap;
-	size_t archives;	/* how many TRAILER!!! ended archives */
+	size_t archives; /* how many TRAILER!!! ended archives */
 };
 
 /*

@@ -5,11 +5,14 @@
 
 #define EI_CLASS 4
 #define EI_DATA 5
-#define ELF_HEADER_MIN 52	/* the 32-bit header; 64-bit is longer */
+#define ELF_HEADER_MIN 52 /* the 32-bit header; 64-bit is longer */
 
 bool elf_read(const uint8_t *p, size_t len, struct elf_info *info)
 {
-	if (len < ELF_HEADER_MIN || memcmp(p, "\x7f" "ELF", 4))
+	if (len < ELF_HEADER_MIN || memcmp(p,
+					   "\x7f"
+					   "ELF",
+					   4))
 		return false;
 	if (p[EI_CLASS] != 1 && p[EI_CLASS] != 2)
 		return false;

@@ -64,7 +64,7 @@ static bool find_close(const uint8_t *t, size_t len, size_t pos, size_t *close)
 		} else if (t[i] == '\\' && i + 1 < len) {
 			i++;
 		} else if (t[i] == '(' || t[i] == '\n' || t[i] == ';') {
-			return false;	/* not the simple shape we know */
+			return false; /* not the simple shape we know */
 		} else if (t[i] == ')') {
 			*close = i;
 			return true;
@@ -104,8 +104,7 @@ static size_t insert_point(const uint8_t *t, size_t start, size_t close)
 	size_t p = close;
 
 	while (p > start && (is_space(t[p - 1]) || t[p - 1] == '\n' ||
-			     (t[p - 1] == '\\' && p < close &&
-			      t[p] == '\n')))
+			     (t[p - 1] == '\\' && p < close && t[p] == '\n')))
 		p--;
 	return p;
 }
@@ -167,7 +166,7 @@ int initpatch_apply(const uint8_t *t, size_t len, struct buf *out,
 
 	memset(res, 0, sizeof(*res));
 	if (len < 2 || memcmp(t, "#!", 2) || memchr(t, '\0', len))
-		return 0;	/* not a shell script */
+		return 0; /* not a shell script */
 	for (size_t pos = 0; pos + strlen(CALL) <= len; pos++) {
 		if (memcmp(t + pos, CALL, strlen(CALL)) ||
 		    !is_scan_call(t, pos) ||

@@ -13,10 +13,10 @@
 #define INITPATCH_ADDED " 'vd[a-z]' 'vd[a-z][0-9]*'"
 
 struct initpatch {
-	size_t calls;		/* findknoppix $(listpartitions ...) calls */
-	size_t patched;		/* of those, given vd names */
-	size_t with_vd;		/* of those, scanning vd names already */
-	struct buf lines;	/* "line N: <new line>\n" for each change */
+	size_t calls; /* findknoppix $(listpartitions ...) calls */
+	size_t patched; /* of those, given vd names */
+	size_t with_vd; /* of those, scanning vd names already */
+	struct buf lines; /* "line N: <new line>\n" for each change */
 };
 
 /* out receives the patched text when patched > 0; else it stays empty. */

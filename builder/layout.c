@@ -106,8 +106,7 @@ static int compress_merged(struct plan *p, size_t first,
 				     plain->len, &p->out);
 	same = common_prefix(&seg->plain, plain);
 	if (same == plain->len && same == seg->plain.len)
-		return buf_add(&p->out, p->ar.bytes + seg->offset,
-			       seg->length);
+		return buf_add(&p->out, p->ar.bytes + seg->offset, seg->length);
 	if (gzip_splice(p->ar.bytes + seg->offset, seg->length, same,
 			plain->data, plain->len, &p->out, &kept) == 0)
 		return 0;

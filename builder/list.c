@@ -9,13 +9,27 @@ static void mode_string(uint32_t mode, char *s)
 	static const char rwx[] = "rwxrwxrwx";
 
 	switch (mode & S_IFMT) {
-	case S_IFDIR: s[0] = 'd'; break;
-	case S_IFLNK: s[0] = 'l'; break;
-	case S_IFCHR: s[0] = 'c'; break;
-	case S_IFBLK: s[0] = 'b'; break;
-	case S_IFIFO: s[0] = 'p'; break;
-	case S_IFSOCK: s[0] = 's'; break;
-	default: s[0] = '-'; break;
+	case S_IFDIR:
+		s[0] = 'd';
+		break;
+	case S_IFLNK:
+		s[0] = 'l';
+		break;
+	case S_IFCHR:
+		s[0] = 'c';
+		break;
+	case S_IFBLK:
+		s[0] = 'b';
+		break;
+	case S_IFIFO:
+		s[0] = 'p';
+		break;
+	case S_IFSOCK:
+		s[0] = 's';
+		break;
+	default:
+		s[0] = '-';
+		break;
 	}
 	for (int i = 0; i < 9; i++)
 		s[1 + i] = mode & (1u << (8 - i)) ? rwx[i] : '-';
@@ -53,9 +67,10 @@ int list_run(const char *input)
 		printf("segment %zu at %zu: %s, %zu bytes, %zu entries%s\n",
 		       s + 1, seg->offset, comp_name(seg->comp), seg->length,
 		       seg->entries.n,
-		       cpio_find(&seg->entries,
-				 "lib/modules/minirt-virtio/build-info") >= 0 ?
-			       " (minirt-virtio)" : "");
+		       cpio_find(&seg->entries, "lib/modules/minirt-virtio/"
+						"build-info") >= 0 ?
+			       " (minirt-virtio)" :
+			       "");
 		for (size_t i = 0; i < seg->entries.n; i++)
 			list_entry(&seg->entries.v[i]);
 		if (seg->padding)

@@ -19,8 +19,9 @@ static const char usage_text[] =
 	"build: write INPUT with virtio drivers loaded before its /init.\n"
 	"  -o, --output FILE      where to write (may be INPUT itself;\n"
 	"                         INPUT is then kept as INPUT.orig)\n"
-	"  -m, --modules DIR      the target kernel's modules: /lib/modules/<ver>\n"
-	"                         or a directory of .ko[.xz|.zst|.gz] files\n"
+	"  -m, --modules DIR      the target kernel's modules:\n"
+	"                         /lib/modules/<ver>, or a directory of\n"
+	"                         .ko[.xz|.zst|.gz] files\n"
 	"  -k, --kernel VMLINUZ   refuse modules not built for this kernel\n"
 	"      --driver NAME      another module to add (repeatable)\n"
 	"      --layout merge|append\n"
@@ -70,12 +71,20 @@ static int build_command(int argc, char **argv)
 	struct build_opts o = { .drivers = drivers, .patch_init = true };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:m:k:h", build_options,
-				NULL)) != -1) {
+	for (;;) {
+		c = getopt_long(argc, argv, "o:m:k:h", build_options, NULL);
+		if (c == -1)
+			break;
 		switch (c) {
-		case 'o': o.output = optarg; break;
-		case 'm': o.modules_dir = optarg; break;
-		case 'k': o.kernel = optarg; break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'm':
+			o.modules_dir = optarg;
+			break;
+		case 'k':
+			o.kernel = optarg;
+			break;
 		case OPT_DRIVER:
 			if (o.ndrivers == DRIVERS_MAX)
 				return usage("too many --driver options");
@@ -85,10 +94,17 @@ static int build_command(int argc, char **argv)
 			if (parse_layout(optarg, &o) < 0)
 				return usage("--layout is merge or append");
 			break;
-		case OPT_NO_PATCH: o.patch_init = false; break;
-		case OPT_FORCE: o.force = true; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: return usage(NULL);
+		case OPT_NO_PATCH:
+			o.patch_init = false;
+			break;
+		case OPT_FORCE:
+			o.force = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return usage(NULL);
 		}
 	}
 	if (optind + 1 != argc)

@@ -24,9 +24,9 @@ struct candidate {
 struct resolver {
 	const char *dir;
 	struct kmod_ctx *kmod;
-	struct candidate *files;	/* every module file under dir */
+	struct candidate *files; /* every module file under dir */
 	size_t nfiles;
-	char **builtin;			/* modules.builtin */
+	char **builtin; /* modules.builtin */
 	size_t nbuiltin;
 	const char *visiting[VISIT_DEPTH_MAX];
 	size_t depth;
@@ -34,8 +34,7 @@ struct resolver {
 	struct modset *set;
 };
 
-static const char *const suffixes[] = { ".ko", ".ko.xz", ".ko.zst",
-					".ko.gz" };
+static const char *const suffixes[] = { ".ko", ".ko.xz", ".ko.zst", ".ko.gz" };
 
 char *module_name_from(const char *file)
 {
@@ -134,7 +133,8 @@ static int scan_files(struct resolver *r)
 {
 	scanning = r;
 	if (nftw(r->dir, scan_one, 16, FTW_PHYS) != 0)
-		return r->nfiles ? -1 : error_set("cannot read %s: %s", r->dir,
+		return r->nfiles ? -1 :
+				   error_set("cannot read %s: %s", r->dir,
 					     strerror(errno));
 	/* Directory order is arbitrary; the output must not be. */
 	if (r->nfiles)
@@ -220,8 +220,9 @@ static struct module *add_module(struct resolver *r, const char *name,
 		goto fail;
 	if (!elf_read(m->image.data, m->image.len, &elf) ||
 	    elf.type != ELF_REL) {
-		error_set("%s is not a kernel module (no ELF relocatable object)",
-		     path);
+		error_set("%s is not a kernel module (no ELF relocatable "
+			  "object)",
+			  path);
 		goto fail;
 	}
 	m->machine = elf.machine;
@@ -252,12 +253,13 @@ static int plain_path(struct resolver *r, const struct module *m, char *path,
 	if (!r->tmpdir[0]) {
 		const char *tmp = getenv("TMPDIR");
 
-		snprintf(r->tmpdir, sizeof(r->tmpdir), "%s/minirt-virtio.XXXXXX",
-			 tmp ? tmp : "/tmp");
+		snprintf(r->tmpdir, sizeof(r->tmpdir),
+			 "%s/minirt-virtio.XXXXXX", tmp ? tmp : "/tmp");
 		if (!mkdtemp(r->tmpdir)) {
 			r->tmpdir[0] = '\0';
-			return error_set("cannot make a temporary directory: %s",
-				    strerror(errno));
+			return error_set("cannot make a temporary directory: "
+					 "%s",
+					 strerror(errno));
 		}
 	}
 	if ((size_t)snprintf(path, size, "%s/%s.ko", r->tmpdir, m->name) >=
@@ -275,7 +277,7 @@ static int plain_path(struct resolver *r, const struct module *m, char *path,
 
 struct modinfo {
 	char *depends;
-	char *softdep_pre;	/* space separated */
+	char *softdep_pre; /* space separated */
 	char *vermagic;
 };
 
@@ -329,9 +331,9 @@ static int read_modinfo(struct resolver *r, const struct module *m,
 	if (ret < 0) {
 		kmod_module_unref(mod);
 		return error_set("%s: cannot read its modinfo: %s", m->source,
-			    strerror(-ret));
+				 strerror(-ret));
 	}
-	kmod_list_foreach(l, info) {
+	kmod_list_foreach (l, info) {
 		const char *key = kmod_module_info_get_key(l);
 		const char *value = kmod_module_info_get_value(l);
 
@@ -361,8 +363,7 @@ static bool is_done(const struct resolver *r, const char *name)
 }
 
 /* Soft dependencies are best effort, as for modprobe. */
-static int visit_softdeps(struct resolver *r, const char *name,
-			  const char *pre)
+static int visit_softdeps(struct resolver *r, const char *name, const char *pre)
 {
 	char *copy, *word, *save = NULL;
 	int ret = 0;
@@ -387,7 +388,7 @@ static struct kmod_module *index_lookup(struct resolver *r, const char *name)
 
 	if (kmod_module_new_from_lookup(r->kmod, name, &list) < 0 || !list)
 		return NULL;
-	mod = kmod_module_get_module(list);	/* takes a reference */
+	mod = kmod_module_get_module(list); /* takes a reference */
 	kmod_module_unref_list(list);
 	return mod;
 }
@@ -402,7 +403,7 @@ static char *index_depends(struct resolver *r, const char *name)
 	if (!mod)
 		return xstrdup("");
 	deps = kmod_module_get_dependencies(mod);
-	kmod_list_foreach(l, deps) {
+	kmod_list_foreach (l, deps) {
 		struct kmod_module *dep = kmod_module_get_module(l);
 
 		buf_add_str(&out, kmod_module_get_name(dep));
@@ -457,7 +458,7 @@ static int check_missing(struct resolver *r, const char *name,
 		return 0;
 	buf_add(&missing, "", 1);
 	error_set("%s needs %s, which %s not in %s", name, missing.data,
-	     count > 1 ? "are" : "is", r->dir);
+		  count > 1 ? "are" : "is", r->dir);
 	buf_free(&missing);
 	return -1;
 }
@@ -481,8 +482,8 @@ static int visit_depends(struct resolver *r, const char *name,
 	return ret;
 }
 
-static const char *module_path(struct resolver *r, const char *name,
-			       char *buf, size_t size)
+static const char *module_path(struct resolver *r, const char *name, char *buf,
+			       size_t size)
 {
 	struct kmod_module *mod;
 	const char *path;
@@ -499,30 +500,33 @@ static const char *module_path(struct resolver *r, const char *name,
 	return path ? buf : NULL;
 }
 
-static int missing(struct resolver *r, const char *name,
-		   const char *needed_by, bool required)
+static int missing(struct resolver *r, const char *name, const char *needed_by,
+		   bool required)
 {
 	if (needed_by && required)
-		return error_set("%s needs %s, which is not in %s", needed_by, name,
-			    r->dir);
+		return error_set("%s needs %s, which is not in %s", needed_by,
+				 name, r->dir);
 	if (required)
-		return error_set("%s is neither in %s nor built into the kernel",
-			    name, r->dir);
+		return error_set("%s is neither in %s nor built into the "
+				 "kernel",
+				 name, r->dir);
 	if (needed_by) {
 		/* modprobe shrugs these off too; the report mentions it. */
 		char note[256];
 
 		snprintf(note, sizeof(note), "%s (of %s)", name, needed_by);
-		return push_name(&r->set->skipped_soft,
-				 &r->set->nskipped_soft, note);
+		return push_name(&r->set->skipped_soft, &r->set->nskipped_soft,
+				 note);
 	}
-		fprintf(stderr, "minirt-virtio: warning: %s is not in %s;"
-			" left out\n", name, r->dir);
+	fprintf(stderr,
+		"minirt-virtio: warning: %s is not in %s;"
+		" left out\n",
+		name, r->dir);
 	return 0;
 }
 
-static int visit_found(struct resolver *r, const char *name,
-		       const char *path, bool soft)
+static int visit_found(struct resolver *r, const char *name, const char *path,
+		       bool soft)
 {
 	struct modinfo mi;
 	struct module *m;
@@ -552,8 +556,8 @@ static int visit_found(struct resolver *r, const char *name,
 	free(depends);
 	modinfo_free(&mi);
 	if (!ret && !is_done(r, name)) {
-		struct module *v = realloc(r->set->v, (r->set->n + 1) *
-						      sizeof(*v));
+		struct module *v =
+			realloc(r->set->v, (r->set->n + 1) * sizeof(*v));
 
 		if (v) {
 			r->set->v = v;
@@ -584,7 +588,8 @@ static int cycle_error(struct resolver *r, const char *name)
 	}
 	buf_add_str(&chain, name);
 	buf_add(&chain, "", 1);
-	error_set("dependency cycle: %s", chain.data ? (char *)chain.data : name);
+	error_set("dependency cycle: %s",
+		  chain.data ? (char *)chain.data : name);
 	buf_free(&chain);
 	return -1;
 }
@@ -646,15 +651,16 @@ static int check_vermagic(const struct modset *set)
 		const char *a = set->v[0].vermagic, *b = set->v[i].vermagic;
 
 		if (!a || !b || strcmp(a, b))
-			return error_set("%s was built for \"%s\" but %s for \"%s\"",
-				    set->v[i].name, b ? b : "(no vermagic)",
-				    set->v[0].name, a ? a : "(no vermagic)");
+			return error_set(
+				"%s was built for \"%s\" but %s for \"%s\"",
+				set->v[i].name, b ? b : "(no vermagic)",
+				set->v[0].name, a ? a : "(no vermagic)");
 		if (set->v[i].machine != set->v[0].machine)
 			return error_set("%s is for %s but %s for %s",
-				    set->v[i].name,
-				    elf_machine_name(set->v[i].machine),
-				    set->v[0].name,
-				    elf_machine_name(set->v[0].machine));
+					 set->v[i].name,
+					 elf_machine_name(set->v[i].machine),
+					 set->v[0].name,
+					 elf_machine_name(set->v[0].machine));
 	}
 	return 0;
 }

@@ -13,26 +13,26 @@
 #include <stdbool.h>
 
 struct module {
-	char *name;		/* '-' spelled '_', as the kernel does */
-	char *source;		/* the file it came from */
-	struct buf image;	/* the plain .ko */
+	char *name; /* '-' spelled '_', as the kernel does */
+	char *source; /* the file it came from */
+	struct buf image; /* the plain .ko */
 	char *vermagic;
 	uint16_t machine;
-	bool optional;		/* only a soft dependency: may fail to load */
+	bool optional; /* only a soft dependency: may fail to load */
 };
 
 struct modreq {
 	const char *name;
-	bool required;		/* missing and not built in: an error */
+	bool required; /* missing and not built in: an error */
 };
 
 struct modset {
-	struct module *v;	/* in load order: dependencies first */
+	struct module *v; /* in load order: dependencies first */
 	size_t n;
-	char **builtin;		/* requested or needed, but built in */
+	char **builtin; /* requested or needed, but built in */
 	size_t nbuiltin;
-	bool used_index;	/* dependencies came from modules.dep */
-	char **skipped_soft;	/* "dep (of module)": soft deps not found */
+	bool used_index; /* dependencies came from modules.dep */
+	char **skipped_soft; /* "dep (of module)": soft deps not found */
 	size_t nskipped_soft;
 };
 

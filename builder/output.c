@@ -63,7 +63,7 @@ static int keep_original(const char *input, bool *kept)
 		return 0;
 	if (link(input, orig) < 0 && copy_file(input, orig) < 0)
 		return error_set("cannot keep the original as %s: %s", orig,
-			    strerror(errno));
+				 strerror(errno));
 	*kept = true;
 	return 0;
 }
@@ -82,8 +82,8 @@ static int temp_in_dir(const char *path, char *temp, size_t size)
 		return error_set("%s: path too long", path);
 	fd = mkstemp(temp);
 	if (fd < 0)
-		return error_set("cannot write in the directory of %s: %s", path,
-			    strerror(errno));
+		return error_set("cannot write in the directory of %s: %s",
+				 path, strerror(errno));
 	return fd;
 }
 
@@ -114,14 +114,15 @@ int output_write(const char *path, const char *input, const struct buf *data,
 		same = in_st.st_dev == out_st.st_dev &&
 		       in_st.st_ino == out_st.st_ino;
 	if (exists && !same && !force)
-		return error_set("%s exists; add --force to overwrite it", path);
+		return error_set("%s exists; add --force to overwrite it",
+				 path);
 	if (exists && !S_ISREG(out_st.st_mode))
 		return error_set("%s exists and is not a regular file", path);
 	fd = temp_in_dir(path, temp, sizeof(temp));
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, data->data, data->len) < 0 ||
-	    fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+	if (write_all(fd, data->data, data->len) < 0 || fchmod(fd, 0644) < 0 ||
+	    fsync(fd) < 0) {
 		error_set("cannot write %s: %s", temp, strerror(errno));
 		close(fd);
 		unlink(temp);
@@ -137,7 +138,8 @@ int output_write(const char *path, const char *input, const struct buf *data,
 		return -1;
 	}
 	if (rename(temp, path) < 0) {
-		error_set("cannot rename %s to %s: %s", temp, path, strerror(errno));
+		error_set("cannot rename %s to %s: %s", temp, path,
+			  strerror(errno));
 		unlink(temp);
 		return -1;
 	}

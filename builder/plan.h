@@ -15,16 +15,16 @@
 struct plan {
 	const struct build_opts *opts;
 	struct archive ar;
-	size_t nseg;		/* input segments kept (an old append dropped) */
-	size_t kept_bytes;	/* input bytes kept, for append */
+	size_t nseg; /* input segments kept (an old append dropped) */
+	size_t kept_bytes; /* input bytes kept, for append */
 	bool rebuilt;
-	struct cpio_entry *init;	/* the original init */
+	struct cpio_entry *init; /* the original init */
 	uint16_t userland;
 	struct modset mods;
 	struct initpatch patch;
 	struct buf patched;
 	uint32_t mtime, next_ino;
-	struct cpio_list added;	/* what this build adds */
+	struct cpio_list added; /* what this build adds */
 	struct buf out;
 };
 

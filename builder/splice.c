@@ -8,9 +8,9 @@
 #define WINDOW 32768
 
 struct boundary {
-	size_t in;	/* compressed bytes consumed */
-	int unused;	/* bits of the last of them that belong to the next block */
-	size_t out;	/* content bytes before the boundary */
+	size_t in; /* compressed bytes consumed */
+	int unused; /* bits of the last of them that belong to the next block */
+	size_t out; /* content bytes before the boundary */
 };
 
 /* The last block boundary of old at or before content offset same. */

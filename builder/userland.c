@@ -7,7 +7,7 @@
 struct census {
 	size_t i386, x86_64, other;
 	uint16_t other_machine;
-	uint16_t module_machine;	/* of a .ko already in the minirt */
+	uint16_t module_machine; /* of a .ko already in the minirt */
 };
 
 static void count(const struct segment *seg, size_t nseg, struct census *c)
@@ -36,19 +36,18 @@ static void count(const struct segment *seg, size_t nseg, struct census *c)
 	}
 }
 
-int userland_detect(const struct segment *seg, size_t nseg,
-		    uint16_t *machine)
+int userland_detect(const struct segment *seg, size_t nseg, uint16_t *machine)
 {
 	struct census c = { 0 };
 
 	count(seg, nseg, &c);
 	if (c.other > c.i386 + c.x86_64)
 		return error_set("its programs are for %s; minirt-virtio has"
-			    " pre-inits for i386 and x86_64 only",
-			    elf_machine_name(c.other_machine));
+				 " pre-inits for i386 and x86_64 only",
+				 elf_machine_name(c.other_machine));
 	if (!c.i386 && !c.x86_64)
 		return error_set("no i386 or x86_64 program in it: cannot tell"
-			    " which pre-init would run there");
+				 " which pre-init would run there");
 	*machine = c.i386 > c.x86_64 ? ELF_MACHINE_386 : ELF_MACHINE_X86_64;
 	return 0;
 }
@@ -61,18 +60,19 @@ int userland_check_modules(const struct segment *seg, size_t nseg,
 	count(seg, nseg, &c);
 	for (size_t i = 0; i < set->n; i++) {
 		uint16_t m = set->v[i].machine;
-		bool ok = m == userland || (c.module_machine &&
-					    m == c.module_machine) ||
+		bool ok = m == userland ||
+			  (c.module_machine && m == c.module_machine) ||
 			  (userland == ELF_MACHINE_386 &&
 			   m == ELF_MACHINE_X86_64 && !c.module_machine);
 
 		if (!ok)
-			return error_set("%s is a module for %s, but this minirt is"
-				    " for %s", set->v[i].source,
-				    elf_machine_name(m),
-				    elf_machine_name(c.module_machine ?
-						     c.module_machine :
-						     userland));
+			return error_set(
+				"%s is a module for %s, but this minirt is"
+				" for %s",
+				set->v[i].source, elf_machine_name(m),
+				elf_machine_name(c.module_machine ?
+							 c.module_machine :
+							 userland));
 	}
 	return 0;
 }

@@ -7,8 +7,7 @@
 #include "modules.h"
 
 /* ELF_MACHINE_386 or ELF_MACHINE_X86_64, by a majority of executables. */
-int userland_detect(const struct segment *seg, size_t nseg,
-		    uint16_t *machine);
+int userland_detect(const struct segment *seg, size_t nseg, uint16_t *machine);
 
 /*
  * Modules must be for the userland's machine or the kernel's: the machine of

@@ -10,9 +10,9 @@
 #define MAX_TIMEOUT_MS 600000u
 
 struct preinit_opts {
-	bool off;	/* minirt_virtio=off: only exec the original init */
-	bool debug;	/* minirt_virtio.debug: print every step */
-	bool no_finit;	/* minirt_virtio.no_finit: test the init_module path */
+	bool off; /* minirt_virtio=off: only exec the original init */
+	bool debug; /* minirt_virtio.debug: print every step */
+	bool no_finit; /* minirt_virtio.no_finit: test the init_module path */
 	unsigned timeout_ms;
 	char modules[256]; /* minirt_virtio.modules=a,b (comma separated) */
 };

@@ -66,10 +66,9 @@ static int make_node(struct sync_ctx *ctx, const char *name, dev_t dev)
 			ctx->result->kept++;
 			return 0;
 		}
-		if (S_ISDIR(st.st_mode) ||
-		    unlinkat(ctx->dev_fd, name, 0) < 0) {
-			tell(ctx, name, "cannot replace", S_ISDIR(st.st_mode) ?
-				EISDIR : errno);
+		if (S_ISDIR(st.st_mode) || unlinkat(ctx->dev_fd, name, 0) < 0) {
+			tell(ctx, name, "cannot replace",
+			     S_ISDIR(st.st_mode) ? EISDIR : errno);
 			ctx->result->failed++;
 			return 0;
 		}
@@ -108,8 +107,8 @@ static int sync_one(int class_fd, const char *name, unsigned char type,
 	strcat(path, "/dev");
 	len = read_small(class_fd, path, text, sizeof(text));
 	if (len < 0 || !devnodes_parse_dev(text, &dev)) {
-		tell(ctx, name, "bad sysfs dev file", len < 0 ? (int)-len :
-			EINVAL);
+		tell(ctx, name, "bad sysfs dev file",
+		     len < 0 ? (int)-len : EINVAL);
 		ctx->result->failed++;
 		return 0;
 	}

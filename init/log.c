@@ -12,7 +12,7 @@
 #define KMSG_TEMP "/dev/.minirt-virtio-kmsg"
 
 static int kmsg_fd = -1;
-static bool kmsg_echoes;	/* the kernel prints our kmsg lines itself */
+static bool kmsg_echoes; /* the kernel prints our kmsg lines itself */
 
 /* Does the console show info-level messages (console_loglevel > 6)? */
 static bool console_shows_info(void)

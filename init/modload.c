@@ -29,8 +29,7 @@ static int load_with_init_module(int fd, const char *params)
 	return -err;
 }
 
-int module_load(int dirfd, const char *file, const char *params,
-		bool no_finit)
+int module_load(int dirfd, const char *file, const char *params, bool no_finit)
 {
 	int fd, err = ENOSYS;
 

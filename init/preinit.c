@@ -73,10 +73,12 @@ static void mount_early(struct mounted *m)
 {
 	struct stat root, dir;
 
-	if (mkdir(m->dir, 0555) == 0)
+	if (mkdir(m->dir, 0555) == 0) {
 		m->made_dir = true;
-	else if (errno != EEXIST)
-		return log_error(m->dir, errno);
+	} else if (errno != EEXIST) {
+		log_error(m->dir, errno);
+		return;
+	}
 	/* Something is mounted there already: leave it as it is. */
 	if (stat("/", &root) < 0 || stat(m->dir, &dir) < 0 ||
 	    root.st_dev != dir.st_dev)
@@ -156,7 +158,8 @@ static void load_listed(struct run *run, int dirfd)
 	n = read_small(dirfd, LOADORDER_NAME, list, sizeof(list));
 	if (n < 0) {
 		run->no_loadorder = true;
-		return log_error(MODULE_DIR "/" LOADORDER_NAME, (int)-n);
+		log_error(MODULE_DIR "/" LOADORDER_NAME, (int)-n);
+		return;
 	}
 	while (loadorder_next(&pos, list + n, &e)) {
 		if (!loadorder_valid_file(e.file, e.file_len)) {
@@ -194,7 +197,8 @@ static void load_modules(struct run *run)
 
 	if (dirfd < 0) {
 		run->no_loadorder = true;
-		return log_error(MODULE_DIR, errno);
+		log_error(MODULE_DIR, errno);
+		return;
 	}
 	load_listed(run, dirfd);
 	load_extra(run, dirfd);
@@ -226,7 +230,8 @@ static void wait_disks(struct run *run, int sock)
 		/* Without the uevent socket, look again every 10 ms. */
 		if (sock < 0 && left > 10000000LL)
 			left = 10000000LL;
-		poll(sock >= 0 ? &pfd : NULL, sock >= 0, (int)(left / 1000000 + 1));
+		poll(sock >= 0 ? &pfd : NULL, sock >= 0,
+		     (int)(left / 1000000 + 1));
 	}
 	run->wait_ns = now_ns() - t0;
 }
@@ -256,7 +261,8 @@ static void make_nodes(struct run *run)
 	if (err < 0)
 		log_error("making /dev nodes", -err);
 	else if (result.failed && !run->opts.debug)
-		log_line("some /dev nodes could not be made (minirt_virtio.debug"
+		log_line("some /dev nodes could not be made "
+			 "(minirt_virtio.debug"
 			 " tells which)");
 }
 
@@ -388,7 +394,7 @@ static void exec_init(char **argv, char **envp)
 
 int main(int argc, char **argv, char **envp)
 {
-	static struct run run;	/* in .bss: it costs the binary no bytes */
+	static struct run run; /* in .bss: it costs the binary no bytes */
 
 	(void)argc;
 	/* minirt_virtio=off reaches us in the environment: touch nothing. */

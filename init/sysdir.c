@@ -54,8 +54,7 @@ long read_small(int dirfd, const char *path, char *buf, size_t size)
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while (len + 1 < size &&
-	       (n = read(fd, buf + len, size - 1 - len)) > 0)
+	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
 		len += (size_t)n;
 	if (n < 0)
 		n = -errno;

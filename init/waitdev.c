@@ -87,8 +87,7 @@ void disk_names_sort(struct disk_names *names)
 		}
 }
 
-static int add_name(int dirfd, const char *name, unsigned char type,
-		    void *arg)
+static int add_name(int dirfd, const char *name, unsigned char type, void *arg)
 {
 	(void)dirfd;
 	(void)type;
@@ -140,8 +139,8 @@ static int walk_device(int dirfd, const char *name, unsigned char type,
 
 	if (type != DT_DIR || walk->depth >= WALK_DEPTH_MAX)
 		return 0;
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				 O_CLOEXEC);
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	walk->depth++;
@@ -261,7 +260,8 @@ void uevent_parse(const char *msg, size_t len, struct disk_names *seen)
 
 		if (flen == 10 && memcmp(field, "ACTION=add", 10) == 0)
 			add = true;
-		else if (flen == 15 && memcmp(field, "SUBSYSTEM=block", 15) == 0)
+		else if (flen == 15 &&
+			 memcmp(field, "SUBSYSTEM=block", 15) == 0)
 			block = true;
 		else if (flen == 12 && memcmp(field, "DEVTYPE=disk", 12) == 0)
 			disk = true;

@@ -33,9 +33,9 @@ void disk_names_sort(struct disk_names *names);
 int disk_names_snapshot(const char *class_dir, struct disk_names *names);
 
 struct storage_state {
-	unsigned devices;	/* virtio block/SCSI devices with a driver */
-	unsigned ready;		/* of those, with all their disks ready */
-	bool trust_sysfs;	/* uevents were lost: any disk in sysfs counts */
+	unsigned devices; /* virtio block/SCSI devices with a driver */
+	unsigned ready; /* of those, with all their disks ready */
+	bool trust_sysfs; /* uevents were lost: any disk in sysfs counts */
 	const struct disk_names *old, *seen;
 };
 

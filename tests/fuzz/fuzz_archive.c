@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (!copy)
 		return 0;
 	memcpy(copy, data, len);
-	archive_plain_max = 64u << 20;	/* bombs: bounded, not endless */
+	archive_plain_max = 64u << 20; /* bombs: bounded, not endless */
 	if (archive_parse(&ar, copy, len) == 0) {
 		struct buf out = { 0 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* libFuzzer: the pre-init's load-order parser and the builder's modules.list. */
+/* libFuzzer: the pre-init's load-order parser and the builder's modules.list.
+ */
 #include "loadorder.h"
 #include "modlist.h"
 

@@ -23,7 +23,7 @@ static int add(struct cpio_list *l, const char *name, uint32_t mode,
 {
 	struct cpio_entry *e;
 
-	while (*name == '/')	/* as gen_init_cpio: names are relative */
+	while (*name == '/') /* as gen_init_cpio: names are relative */
 		name++;
 	e = cpio_add(l, name, mode, data, (uint32_t)size);
 
@@ -49,9 +49,8 @@ static int add_line(struct cpio_list *l, char *line)
 	if (!strcmp(kind, "dir") &&
 	    sscanf(line, "%*s %1023s %o %u %u", name, &mode, &uid, &gid) == 4)
 		return add(l, name, S_IFDIR | mode, uid, gid, NULL, 0);
-	if (!strcmp(kind, "slink") &&
-	    sscanf(line, "%*s %1023s %1023s %o %u %u", name, arg, &mode, &uid,
-		   &gid) == 5)
+	if (!strcmp(kind, "slink") && sscanf(line, "%*s %1023s %1023s %o %u %u",
+					     name, arg, &mode, &uid, &gid) == 5)
 		return add(l, name, S_IFLNK | mode, uid, gid, arg, strlen(arg));
 	if (!strcmp(kind, "nod") &&
 	    sscanf(line, "%*s %1023s %o %u %u %c %u %u", name, &mode, &uid,

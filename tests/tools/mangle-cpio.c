@@ -20,7 +20,7 @@ static int edit(int argc, char **argv, int *i)
 		at = cpio_find(&all, argv[++*i]);
 		if (at < 0)
 			return error_set("no %s", argv[*i]);
-		all.v[at].name[0] = '\0';	/* left out when written */
+		all.v[at].name[0] = '\0'; /* left out when written */
 		return 0;
 	}
 	if (!strcmp(argv[*i], "--replace") && *i + 2 < argc) {
@@ -41,8 +41,8 @@ static int edit(int argc, char **argv, int *i)
 
 static void copy_entry(const struct cpio_entry *from)
 {
-	struct cpio_entry *e = cpio_add(&all, from->name, from->mode,
-					from->data, from->size);
+	struct cpio_entry *e =
+		cpio_add(&all, from->name, from->mode, from->data, from->size);
 
 	e->ino = from->ino, e->uid = from->uid, e->gid = from->gid;
 	e->nlink = from->nlink, e->mtime = from->mtime;

@@ -75,7 +75,8 @@ static inline int run(const char *fmt, ...)
 	return system(cmd);
 }
 
-/* The unpacked kernel's module tree: "nodep" as packaged, "dep" after depmod. */
+/* The unpacked kernel's module tree: "nodep" as packaged, "dep" after depmod.
+ */
 static inline char *kernel_modules(const char *variant)
 {
 	char path[512], kver[128] = "";
@@ -85,8 +86,8 @@ static inline char *kernel_modules(const char *variant)
 	assert_non_null(fgets(kver, sizeof(kver), f));
 	fclose(f);
 	kver[strcspn(kver, "\n")] = '\0';
-	snprintf(path, sizeof(path), KERNEL_CACHE "/%s/lib/modules/%s",
-		 variant, kver);
+	snprintf(path, sizeof(path), KERNEL_CACHE "/%s/lib/modules/%s", variant,
+		 kver);
 	return strdup(path);
 }
 

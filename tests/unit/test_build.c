@@ -52,8 +52,11 @@ static char *in_dir(const char *name)
 static int build(const char *in, const char *out, enum layout layout,
 		 bool force)
 {
-	struct build_opts o = { .input = in, .output = out, .layout = layout,
-				.modules_dir = modules, .patch_init = true,
+	struct build_opts o = { .input = in,
+				.output = out,
+				.layout = layout,
+				.modules_dir = modules,
+				.patch_init = true,
 				.force = force };
 	int ret;
 
@@ -117,23 +120,25 @@ static void output_contents(void **state)
 	assert_true(elf_read(ar.seg[0].entries.v[init].data,
 			     ar.seg[0].entries.v[init].size, &elf));
 	assert_int_equal(elf.machine, ELF_MACHINE_X86_64);
-	assert_non_null(memmem(ar.seg[0].entries.v[orig].data,
-			       ar.seg[0].entries.v[orig].size,
-			       "'sd[a-z][0-9]*' 'vd[a-z]' 'vd[a-z][0-9]*')",
-			       41));
+	assert_non_null(memmem(
+		ar.seg[0].entries.v[orig].data, ar.seg[0].entries.v[orig].size,
+		"'sd[a-z][0-9]*' 'vd[a-z]' 'vd[a-z][0-9]*')", 41));
 	assert_int_equal(ar.seg[0].entries.v[orig].mtime, 1300000000);
 	assert_int_equal(ar.seg[0].entries.v[init].mtime, 1700000000);
-	assert_true(cpio_find(&ar.seg[0].entries,
-			      "lib/modules/minirt-virtio/virtio_blk.ko") >= 0);
-	assert_true(cpio_find(&ar.seg[0].entries,
-			      "lib/modules/minirt-virtio/load-order") >= 0);
+	assert_true(cpio_find(&ar.seg[0].entries, "lib/modules/minirt-virtio/"
+						  "virtio_blk.ko") >= 0);
+	assert_true(cpio_find(&ar.seg[0].entries, "lib/modules/minirt-virtio/"
+						  "load-order") >= 0);
 	archive_free(&ar);
 	/* The tools users have read it too. */
 	assert_int_equal(run("gzip -dc %s | cpio -t --quiet | grep -qx "
-			     "lib/modules/minirt-virtio/virtio_blk.ko", out),
+			     "lib/modules/minirt-virtio/virtio_blk.ko",
+			     out),
 			 0);
 	assert_int_equal(run("gzip -dc %s | cpio -t --quiet | grep -qx "
-			     "init.orig", out), 0);
+			     "init.orig",
+			     out),
+			 0);
 	free(in);
 	free(out);
 }
@@ -236,8 +241,8 @@ static void failures_leave_files_alone(void **state)
 	unlink(out);
 	assert_int_equal(build("/nonexistent.gz", out, LAYOUT_MERGE, true), -1);
 	assert_int_equal(access(out, F_OK), -1);
-	assert_int_equal(build(in, "/nonexistent-dir/out.gz", LAYOUT_MERGE,
-			       true), -1);
+	assert_int_equal(
+		build(in, "/nonexistent-dir/out.gz", LAYOUT_MERGE, true), -1);
 	assert_non_null(strstr(error_text(), "cannot write in the directory"));
 	/* No temporary file is left behind. */
 	assert_int_equal(run("ls -A %s | grep -q '^\\.'", dir), 256);
@@ -276,7 +281,9 @@ static void i386_userland(void **state)
 	(void)state;
 	if (access("cache/busybox-i386/bin/busybox", R_OK))
 		assert_int_equal(run("scripts/make-minirt.sh /dev/null i386 %s"
-				     " knoppix6 none >/dev/null", modules), 0);
+				     " knoppix6 none >/dev/null",
+				     modules),
+				 0);
 	make_minirt(in, "tests/fixtures/knoppix6-init",
 		    "cache/busybox-i386/bin/busybox");
 	assert_int_equal(build(in, out, LAYOUT_MERGE, true), 0);

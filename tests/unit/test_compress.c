@@ -5,7 +5,7 @@
 #include "splice.h"
 
 static const enum comp all[] = { COMP_GZIP, COMP_BZIP2, COMP_LZMA,
-				  COMP_XZ, COMP_LZ4, COMP_ZSTD };
+				 COMP_XZ,   COMP_LZ4,	COMP_ZSTD };
 
 static struct buf sample(void)
 {
@@ -30,14 +30,16 @@ static void round_trip(void **state)
 		struct buf packed = { 0 }, out = { 0 };
 		size_t consumed;
 
-		assert_int_equal(comp_compress(all[i], in.data, in.len,
-					       &packed), 0);
+		assert_int_equal(
+			comp_compress(all[i], in.data, in.len, &packed), 0);
 		assert_int_equal(comp_detect(packed.data, packed.len), all[i]);
-		/* Followed by padding and more: the member ends where it ends. */
+		/* Followed by padding and more: the member ends where it ends.
+		 */
 		buf_add_zeros(&packed, 16);
 		assert_int_equal(comp_decompress(all[i], packed.data,
 						 packed.len, &consumed, &out,
-						 PLAIN_MAX), 0);
+						 PLAIN_MAX),
+				 0);
 		assert_int_equal(consumed, packed.len - 16);
 		assert_int_equal(out.len, in.len);
 		assert_memory_equal(out.data, in.data, in.len);
@@ -59,7 +61,8 @@ static void truncated_and_corrupt(void **state)
 		comp_compress(all[i], in.data, in.len, &packed);
 		assert_int_equal(comp_decompress(all[i], packed.data,
 						 packed.len / 2, &consumed,
-						 &out, PLAIN_MAX), -1);
+						 &out, PLAIN_MAX),
+				 -1);
 		out.len = 0;
 		memset(packed.data + packed.len / 3, 0x55, 64);
 		/* lz4's legacy frame has no checksum: the cpio parser that
@@ -67,7 +70,8 @@ static void truncated_and_corrupt(void **state)
 		if (all[i] != COMP_LZ4)
 			assert_int_equal(comp_decompress(all[i], packed.data,
 							 packed.len, &consumed,
-							 &out, PLAIN_MAX), -1);
+							 &out, PLAIN_MAX),
+					 -1);
 		buf_free(&packed);
 		buf_free(&out);
 	}
@@ -82,7 +86,8 @@ static void output_limit(void **state)
 	(void)state;
 	comp_compress(COMP_GZIP, in.data, in.len, &packed);
 	assert_int_equal(comp_decompress(COMP_GZIP, packed.data, packed.len,
-					 &consumed, &out, 1 << 20), -1);
+					 &consumed, &out, 1 << 20),
+			 -1);
 	assert_non_null(strstr(error_text(), "more than"));
 	buf_free(&in);
 	buf_free(&packed);
@@ -166,13 +171,15 @@ static void splice_after_change(void **state)
 		memcpy(changed.data + at, "CHANGED", 7);
 		buf_add_str(&changed, "and a new tail\n");
 		assert_int_equal(gzip_splice(old, old_len, at, changed.data,
-					     changed.len, &spliced, &kept), 0);
+					     changed.len, &spliced, &kept),
+				 0);
 		assert_true(kept <= at);
 		if (at > 1000000)
 			assert_true(kept > at / 2);
 		assert_int_equal(comp_decompress(COMP_GZIP, spliced.data,
 						 spliced.len, &consumed, &back,
-						 PLAIN_MAX), 0);
+						 PLAIN_MAX),
+				 0);
 		assert_int_equal(consumed, spliced.len);
 		assert_int_equal(back.len, changed.len);
 		assert_memory_equal(back.data, changed.data, changed.len);

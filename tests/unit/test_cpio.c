@@ -33,8 +33,7 @@ static void round_trip(void **state)
 	(void)state;
 	assert_int_equal(cpio_write(&l, &one), 0);
 	assert_int_equal(one.len % 512, 0);
-	assert_int_equal(cpio_parse(one.data, one.len, false, &back, &used),
-			 0);
+	assert_int_equal(cpio_parse(one.data, one.len, false, &back, &used), 0);
 	assert_int_equal(back.n, l.n);
 	assert_int_equal(back.archives, 1);
 	for (size_t i = 0; i < l.n; i++) {
@@ -72,7 +71,9 @@ static void gnu_cpio_archive(void **state)
 			     "ln t/sub/f t/hard && ln -s sub/f t/sym && "
 			     "cd t && find . | sort | cpio -o -H newc "
 			     "--quiet >../a.cpio && cd .. && "
-			     "cat a.cpio a.cpio | gzip -9 >two.gz", dir), 0);
+			     "cat a.cpio a.cpio | gzip -9 >two.gz",
+			     dir),
+			 0);
 	assert_int_equal(run("cd %s && cat two.gz two.gz >four.gz", dir), 0);
 	char path[512];
 
@@ -208,7 +209,9 @@ static void filesystem_images(void **state)
 	(void)state;
 	assert_int_equal(run("cd %s && truncate -s 2M ext2.img && "
 			     "mkfs.ext2 -q -F ext2.img >/dev/null && "
-			     "gzip -c ext2.img >ext2.img.gz", dir), 0);
+			     "gzip -c ext2.img >ext2.img.gz",
+			     dir),
+			 0);
 	snprintf(path, sizeof(path), "%s/ext2.img", dir);
 	assert_int_equal(archive_read(&ar, path), -1);
 	assert_non_null(strstr(error_text(), "ext2 filesystem image"));

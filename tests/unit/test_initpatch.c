@@ -8,7 +8,8 @@ static char *patch(const char *text, struct initpatch *res)
 	struct buf out = { 0 };
 
 	assert_int_equal(initpatch_apply((const uint8_t *)text, strlen(text),
-					 &out, res), 0);
+					 &out, res),
+			 0);
 	if (!out.len)
 		return NULL;
 	buf_add(&out, "", 1);
@@ -28,28 +29,32 @@ static void expect_patched(const char *in, const char *want)
 
 static void seed_lines(void **state)
 {
-	const char *in =
-		"#!/static/sh\n"
-		"if [ -n \"$x\" ]; then :\n"
-		"elif ! findknoppix $(listpartitions 'hd[a-z]' 'hd[a-z][0-9]*'"
-		" 'scd[0-9]*' 'sr[0-9]*' 'sd[a-z]' 'sd[a-z][0-9]*'); then\n"
-		"  for i in 1 2; do\n"
-		"    findknoppix $(listpartitions 'scd[0-9]*' 'sr[0-9]*' "
-		"'sd[a-z]' 'sd[a-z][0-9]*') && break\n"
-		"  done\n"
-		"fi\n";
-	const char *want =
-		"#!/static/sh\n"
-		"if [ -n \"$x\" ]; then :\n"
-		"elif ! findknoppix $(listpartitions 'hd[a-z]' 'hd[a-z][0-9]*'"
-		" 'scd[0-9]*' 'sr[0-9]*' 'sd[a-z]' 'sd[a-z][0-9]*'"
-		" 'vd[a-z]' 'vd[a-z][0-9]*'); then\n"
-		"  for i in 1 2; do\n"
-		"    findknoppix $(listpartitions 'scd[0-9]*' 'sr[0-9]*' "
-		"'sd[a-z]' 'sd[a-z][0-9]*' 'vd[a-z]' 'vd[a-z][0-9]*')"
-		" && break\n"
-		"  done\n"
-		"fi\n";
+	const char *in = "#!/static/sh\n"
+			 "if [ -n \"$x\" ]; then :\n"
+			 "elif ! findknoppix $(listpartitions 'hd[a-z]' "
+			 "'hd[a-z][0-9]*'"
+			 " 'scd[0-9]*' 'sr[0-9]*' 'sd[a-z]' 'sd[a-z][0-9]*'); "
+			 "then\n"
+			 "  for i in 1 2; do\n"
+			 "    findknoppix $(listpartitions 'scd[0-9]*' "
+			 "'sr[0-9]*' "
+			 "'sd[a-z]' 'sd[a-z][0-9]*') && break\n"
+			 "  done\n"
+			 "fi\n";
+	const char *want = "#!/static/sh\n"
+			   "if [ -n \"$x\" ]; then :\n"
+			   "elif ! findknoppix $(listpartitions 'hd[a-z]' "
+			   "'hd[a-z][0-9]*'"
+			   " 'scd[0-9]*' 'sr[0-9]*' 'sd[a-z]' 'sd[a-z][0-9]*'"
+			   " 'vd[a-z]' 'vd[a-z][0-9]*'); then\n"
+			   "  for i in 1 2; do\n"
+			   "    findknoppix $(listpartitions 'scd[0-9]*' "
+			   "'sr[0-9]*' "
+			   "'sd[a-z]' 'sd[a-z][0-9]*' 'vd[a-z]' "
+			   "'vd[a-z][0-9]*')"
+			   " && break\n"
+			   "  done\n"
+			   "fi\n";
 	struct initpatch res;
 	char *out = patch(in, &res);
 
@@ -66,16 +71,15 @@ static void seed_lines(void **state)
 
 static void continued_lines(void **state)
 {
-	const char *in =
-		"#!/bin/sh\n"
-		"findknoppix $(listpartitions 'hd[a-z]' \\\n"
-		"\t'sd[a-z]' 'sd[a-z][0-9]*' \\\n"
-		"\t) || echo no\n";
-	const char *want =
-		"#!/bin/sh\n"
-		"findknoppix $(listpartitions 'hd[a-z]' \\\n"
-		"\t'sd[a-z]' 'sd[a-z][0-9]*' 'vd[a-z]' 'vd[a-z][0-9]*' \\\n"
-		"\t) || echo no\n";
+	const char *in = "#!/bin/sh\n"
+			 "findknoppix $(listpartitions 'hd[a-z]' \\\n"
+			 "\t'sd[a-z]' 'sd[a-z][0-9]*' \\\n"
+			 "\t) || echo no\n";
+	const char *want = "#!/bin/sh\n"
+			   "findknoppix $(listpartitions 'hd[a-z]' \\\n"
+			   "\t'sd[a-z]' 'sd[a-z][0-9]*' 'vd[a-z]' "
+			   "'vd[a-z][0-9]*' \\\n"
+			   "\t) || echo no\n";
 
 	(void)state;
 	expect_patched(in, want);
@@ -109,7 +113,8 @@ static void left_alone(void **state)
 		/* only cdrom names: nothing to extend */
 		"#!/bin/sh\nfindknoppix $(listpartitions 'sr[0-9]*')\n",
 		/* not a script */
-		"\x7f" "ELF findknoppix $(listpartitions 'sd[a-z]')",
+		"\x7f"
+		"ELF findknoppix $(listpartitions 'sd[a-z]')",
 	};
 	struct initpatch res;
 

@@ -23,9 +23,14 @@ static long position(const struct modset *set, const char *name)
 static void check_virtio_closure(const struct modset *set)
 {
 	static const char *const needed[] = {
-		"virtio", "virtio_ring", "virtio_pci_modern_dev",
-		"virtio_pci_legacy_dev", "virtio_pci", "virtio_blk",
-		"scsi_mod", "virtio_scsi",
+		"virtio",
+		"virtio_ring",
+		"virtio_pci_modern_dev",
+		"virtio_pci_legacy_dev",
+		"virtio_pci",
+		"virtio_blk",
+		"scsi_mod",
+		"virtio_scsi",
 	};
 
 	for (size_t i = 0; i < sizeof(needed) / sizeof(*needed); i++)
@@ -88,10 +93,13 @@ static void seed_five_files(void **state)
 	(void)state;
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(run("cp $(find %s -name %s.ko) %s/", tree,
-				     five[i], dir), 0);
+				     five[i], dir),
+				 0);
 	assert_int_equal(modules_resolve(dir, virtio, 2, &set), -1);
-	snprintf(want, sizeof(want), "virtio_pci needs virtio_pci_modern_dev"
-		 " and virtio_pci_legacy_dev, which are not in %s", dir);
+	snprintf(want, sizeof(want),
+		 "virtio_pci needs virtio_pci_modern_dev"
+		 " and virtio_pci_legacy_dev, which are not in %s",
+		 dir);
 	assert_string_equal(error_text(), want);
 	modset_free(&set);
 	remove_tree(dir);
@@ -112,8 +120,9 @@ static void compressed_modules(void **state)
 	assert_int_equal(run("cd %s && for m in virtio virtio_ring virtio_blk;"
 			     " do cp $(find %s/%s -name $m.ko) .; done && "
 			     "xz --check=crc32 virtio.ko && zstd -q --rm "
-			     "virtio_ring.ko && gzip virtio_blk.ko", dir,
-			     getcwd(path, sizeof(path)), tree), 0);
+			     "virtio_ring.ko && gzip virtio_blk.ko",
+			     dir, getcwd(path, sizeof(path)), tree),
+			 0);
 	assert_int_equal(modules_resolve(dir, blk, 1, &set), 0);
 	assert_int_equal(set.n, 3);
 	snprintf(path, sizeof(path), "gzip -dc %s/virtio_blk.ko.gz >%s/plain",
@@ -171,9 +180,10 @@ static void fake_module(const char *dir, const char *name, const char *info,
 	free(nul);
 	assert_int_equal(run("cd %s && echo 'int %s_x;' >%s.c && %s -c %s.c "
 			     "-o %s.o && objcopy --add-section .modinfo=%s.info"
-			     " %s.o %s.ko && rm %s.c %s.o %s.info", dir, name,
-			     name, cc, name, name, name, name, name, name,
-			     name, name), 0);
+			     " %s.o %s.ko && rm %s.c %s.o %s.info",
+			     dir, name, name, cc, name, name, name, name, name,
+			     name, name, name),
+			 0);
 }
 
 static void bad_module_sets(void **state)

@@ -55,7 +55,8 @@ static void module_params(void **state)
 
 	(void)state;
 	assert_int_equal(cmdline_module_params(cmdline, "virtio_blk", buf,
-					       sizeof(buf)), 0);
+					       sizeof(buf)),
+			 0);
 	assert_string_equal(buf, "queue_depth=64 poll_queues=2 msg=\"a b\"");
 	strcpy(buf, "from_file=1");
 	assert_int_equal(cmdline_module_params("virtio_pci.force_legacy=1",
@@ -63,8 +64,8 @@ static void module_params(void **state)
 			 0);
 	assert_string_equal(buf, "from_file=1 force_legacy=1");
 	buf[0] = '\0';
-	assert_int_equal(cmdline_module_params(cmdline, "virtio_blk", buf,
-					       10), -1);
+	assert_int_equal(cmdline_module_params(cmdline, "virtio_blk", buf, 10),
+			 -1);
 }
 
 static void load_order(void **state)
@@ -116,8 +117,7 @@ static void dev_numbers(void **state)
 	assert_false(devnodes_parse_dev("", &dev));
 }
 
-static void make_sysfs_dev(const char *dir, const char *name,
-			   const char *text)
+static void make_sysfs_dev(const char *dir, const char *name, const char *text)
 {
 	char path[512];
 
@@ -228,7 +228,8 @@ static void storage_readiness(void **state)
 	storage_check(dir, &st);
 	assert_int_equal(st.ready, 1);
 	uevent_parse("add@/devices/x/block/sda\0ACTION=add\0DEVPATH=/x\0"
-		     "SUBSYSTEM=block\0DEVNAME=sda\0DEVTYPE=disk\0", 89, &seen);
+		     "SUBSYSTEM=block\0DEVNAME=sda\0DEVTYPE=disk\0",
+		     89, &seen);
 	storage_check(dir, &st);
 	assert_int_equal(st.ready, 2);
 	/* virtio4: a SCSI host with no disk yet */
@@ -254,7 +255,7 @@ static void uevents(void **state)
 	(void)state;
 	uevent_parse(part, sizeof(part), &seen);
 	uevent_parse(removed, sizeof(removed), &seen);
-	uevent_parse(cut, sizeof(cut) - 1, &seen);	/* no final NUL */
+	uevent_parse(cut, sizeof(cut) - 1, &seen); /* no final NUL */
 	assert_int_equal(seen.count, 0);
 	uevent_parse(cut, sizeof(cut), &seen);
 	assert_int_equal(seen.count, 1);
@@ -264,13 +265,13 @@ static void uevents(void **state)
 static void names_in_order(void **state)
 {
 	struct disk_names n = { 0 };
-	static const char *const in[] = { "vdb", "vda10", "vda2", "vda",
-					  "vda1", "sda" };
+	static const char *const in[] = { "vdb", "vda10", "vda2",
+					  "vda", "vda1",  "sda" };
 
 	(void)state;
 	for (size_t i = 0; i < 6; i++)
 		disk_names_add(&n, in[i]);
-	disk_names_add(&n, "vda");	/* once only */
+	disk_names_add(&n, "vda"); /* once only */
 	disk_names_sort(&n);
 	assert_int_equal(n.count, 6);
 	assert_string_equal(n.name[0], "sda");
