@@ -71,6 +71,8 @@ static bool parse_seconds(const char *s, size_t len, unsigned *ms)
 		return false;
 	for (; frac_digits < 3; frac_digits++)
 		frac *= 10;
+	if (whole * 1000 + frac > MAX_TIMEOUT_MS)
+		return false;
 	*ms = (unsigned)(whole * 1000 + frac);
 	return true;
 }

@@ -36,6 +36,10 @@ static void command_line(void **state)
 	assert_int_equal(o.timeout_ms, DEFAULT_TIMEOUT_MS);
 	cmdline_parse("minirt_virtio.timeout=99999999999", &o);
 	assert_int_equal(o.timeout_ms, DEFAULT_TIMEOUT_MS);
+	cmdline_parse("minirt_virtio.timeout=600.4", &o); /* a fuzz finding */
+	assert_int_equal(o.timeout_ms, DEFAULT_TIMEOUT_MS);
+	cmdline_parse("minirt_virtio.timeout=600", &o);
+	assert_int_equal(o.timeout_ms, 600000);
 	cmdline_parse("minirt_virtio.timeout=", &o);
 	assert_int_equal(o.timeout_ms, DEFAULT_TIMEOUT_MS);
 	cmdline_parse("minirt_virtio=offline minirt_virtio.debugger", &o);
