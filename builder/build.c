@@ -298,6 +298,16 @@ static int add_init_orig(struct plan *p)
 	struct cpio_entry *e = p->init;
 
 	snprintf(name, sizeof(name), "%s.orig", p->init->name);
+	/* Where the init entry was, for recompressing only what changed. */
+	for (size_t s = 0; s < p->nseg; s++) {
+		const struct segment *seg = &p->ar.seg[s];
+
+		if (e->raw && seg->plain.len && e->raw >= seg->plain.data &&
+		    e->raw < seg->plain.data + seg->plain.len) {
+			p->init_from = (size_t)(e->raw - seg->plain.data);
+			p->init_to = p->init_from + cpio_entry_len(e);
+		}
+	}
 	if (p->opts->layout == LAYOUT_APPEND) {
 		e = add(p, name, p->init->mode, p->init->data, p->init->size);
 		if (!e)

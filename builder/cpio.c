@@ -242,6 +242,13 @@ int cpio_set_data(struct cpio_entry *e, const void *data, size_t size)
 	return 0;
 }
 
+size_t cpio_entry_len(const struct cpio_entry *e)
+{
+	if (e->raw)
+		return pad4(e->raw_len);
+	return pad4(CPIO_HEADER_LEN + strlen(e->name) + 1) + pad4(e->size);
+}
+
 const char *cpio_path(const struct cpio_entry *e)
 {
 	const char *p = e->name;

@@ -57,6 +57,9 @@ struct cpio_entry *cpio_add(struct cpio_list *list, const char *name,
 int cpio_rename(struct cpio_entry *e, const char *name);
 int cpio_set_data(struct cpio_entry *e, const void *data, size_t size);
 
+/* Bytes the entry takes in an archive, padding included. */
+size_t cpio_entry_len(const struct cpio_entry *e);
+
 /* The name without any "./" or "/" in front ("." for the root). */
 const char *cpio_path(const struct cpio_entry *e);
 /* Index of the last entry whose path is path, or -1. */

@@ -92,24 +92,58 @@ static size_t common_prefix(const struct buf *a, const struct buf *b)
 }
 
 /*
- * One gzip member in, one out: keep its compressed blocks as far as the
- * content is unchanged (all before the renamed /init), deflate the rest.
+ * The unchanged stretch after the init entry: the original entries that
+ * follow it, now shifted by the init entry's new length.
+ */
+static void plan_tail(const struct plan *p, const struct segment *seg,
+		      const struct buf *plain, struct splice_plan *sp)
+{
+	const struct cpio_entry *last;
+	size_t new_from;
+
+	if (p->rebuilt || !p->init_to || !seg->entries.n)
+		return;
+	last = &seg->entries.v[seg->entries.n - 1];
+	if (!last->raw || last == p->init)
+		return;
+	new_from = p->init_from + cpio_entry_len(p->init);
+	sp->old_from = p->init_to;
+	sp->old_to = (size_t)(last->raw - seg->plain.data) + last->raw_len;
+	sp->new_from = new_from;
+	if (sp->old_to <= sp->old_from ||
+	    new_from + (sp->old_to - sp->old_from) > plain->len ||
+	    memcmp(plain->data + new_from, seg->plain.data + sp->old_from,
+		   sp->old_to - sp->old_from))
+		sp->old_to = 0;	/* not what it seemed: recompress it all */
+}
+
+/*
+ * One gzip member in, one out: keep its compressed blocks where the content
+ * is unchanged (before the renamed /init, and after it), deflate the rest.
  */
 static int compress_merged(struct plan *p, size_t first,
 			   const struct buf *plain)
 {
 	const struct segment *seg = &p->ar.seg[first];
-	size_t same, kept;
+	struct splice_plan sp = { 0 };
+	size_t kept;
 
+	p->plain_len = plain->len;
 	if (first + 1 != p->nseg || seg->comp != COMP_GZIP)
 		return comp_compress(output_comp(p, first), plain->data,
 				     plain->len, &p->out);
-	same = common_prefix(&seg->plain, plain);
-	if (same == plain->len && same == seg->plain.len)
-		return buf_add(&p->out, p->ar.bytes + seg->offset, seg->length);
-	if (gzip_splice(p->ar.bytes + seg->offset, seg->length, same,
-			plain->data, plain->len, &p->out, &kept) == 0)
+	sp.same = common_prefix(&seg->plain, plain);
+	if (sp.same == plain->len && sp.same == seg->plain.len) {
+		p->reused = plain->len;
+		return buf_add(&p->out, p->ar.bytes + seg->offset,
+			       seg->length);
+	}
+	plan_tail(p, seg, plain, &sp);
+	if (gzip_splice(p->ar.bytes + seg->offset, seg->length, &sp,
+			plain->data, plain->len, &p->out, &kept) == 0) {
+		p->reused = kept;
 		return 0;
+	}
 	return comp_compress(COMP_GZIP, plain->data, plain->len, &p->out);
 }
 

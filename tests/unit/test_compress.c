@@ -170,7 +170,9 @@ static void splice_after_change(void **state)
 		buf_add(&changed, in.data, in.len);
 		memcpy(changed.data + at, "CHANGED", 7);
 		buf_add_str(&changed, "and a new tail\n");
-		assert_int_equal(gzip_splice(old, old_len, at, changed.data,
+		struct splice_plan sp = { .same = at };
+
+		assert_int_equal(gzip_splice(old, old_len, &sp, changed.data,
 					     changed.len, &spliced, &kept),
 				 0);
 		assert_true(kept <= at);
@@ -196,6 +198,49 @@ static void splice_after_change(void **state)
 	free(dir);
 }
 
+/* A change in the middle: the blocks after it are kept too, bit-shifted. */
+static void splice_around_change(void **state)
+{
+	struct buf in = sample(), changed = { 0 }, spliced = { 0 };
+	struct buf back = { 0 };
+	char *dir = temp_dir(), path[512];
+	size_t old_len, kept, consumed, at = 500000;
+	uint8_t *old;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/in", dir);
+	write_bytes(path, in.data, in.len);
+	assert_int_equal(run("gzip -9 -n %s", path), 0);
+	strcat(path, ".gz");
+	old = slurp(path, &old_len);
+	/* 13 bytes become 21 at "at"; the rest moves on by 8, then a tail. */
+	buf_add(&changed, in.data, at);
+	buf_add_str(&changed, "init.orig....changed");
+	buf_add(&changed, in.data + at + 13, in.len - at - 13);
+	buf_add_str(&changed, "our own entries at the end\n");
+	struct splice_plan sp = { .same = at, .old_from = at + 13,
+				  .old_to = in.len, .new_from = at + 20 };
+
+	assert_int_equal(gzip_splice(old, old_len, &sp, changed.data,
+				     changed.len, &spliced, &kept), 0);
+	assert_int_equal(comp_decompress(COMP_GZIP, spliced.data, spliced.len,
+					 &consumed, &back, PLAIN_MAX), 0);
+	assert_int_equal(back.len, changed.len);
+	assert_memory_equal(back.data, changed.data, changed.len);
+	/* Most of it came from the old blocks. */
+	assert_true(kept > in.len * 3 / 4);
+	assert_true(spliced.len < old_len + old_len / 50);
+	write_bytes(path, spliced.data, spliced.len);
+	assert_int_equal(run("gzip -t %s", path), 0);
+	free(old);
+	buf_free(&in);
+	buf_free(&changed);
+	buf_free(&spliced);
+	buf_free(&back);
+	remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +250,7 @@ int main(void)
 		cmocka_unit_test(real_tools),
 		cmocka_unit_test(detection),
 		cmocka_unit_test(splice_after_change),
+		cmocka_unit_test(splice_around_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
