@@ -341,7 +341,7 @@ static int add_ours(struct plan *p)
 	if (!ret)
 		ret = add_init_orig(p);
 	buf_add_str(&info, "added " LOAD_ORDER "\nadded " BUILD_INFO "\nadded "
-								     "init\n");
+			   "init\n");
 	if (!ret && !add(p, BUILD_INFO, S_IFREG | 0644, info.data, info.len))
 		ret = -1;
 	preinit = preinit_for(p->userland, &preinit_len);

@@ -6,6 +6,7 @@
 #include "buf.h"
 
 #include <stdbool.h>
+#include <zlib.h>
 
 enum comp {
 	COMP_NONE,
@@ -34,6 +35,9 @@ bool comp_from_name(const char *name, enum comp *comp);
  */
 int comp_decompress(enum comp comp, const uint8_t *in, size_t len,
 		    size_t *consumed, struct buf *out, size_t limit);
+
+/* zlib's level 9 with shorter hash chains: see compress.c. */
+void deflate_tune_best(z_stream *zs);
 
 /* gzip at a zlib level: 9 for size, 6 where speed matters more. */
 int gzip_compress(const uint8_t *in, size_t len, int level, struct buf *out);

@@ -114,7 +114,7 @@ static void plan_tail(const struct plan *p, const struct segment *seg,
 	    new_from + (sp->old_to - sp->old_from) > plain->len ||
 	    memcmp(plain->data + new_from, seg->plain.data + sp->old_from,
 		   sp->old_to - sp->old_from))
-		sp->old_to = 0;	/* not what it seemed: recompress it all */
+		sp->old_to = 0; /* not what it seemed: recompress it all */
 }
 
 /*
@@ -135,8 +135,7 @@ static int compress_merged(struct plan *p, size_t first,
 	sp.same = common_prefix(&seg->plain, plain);
 	if (sp.same == plain->len && sp.same == seg->plain.len) {
 		p->reused = plain->len;
-		return buf_add(&p->out, p->ar.bytes + seg->offset,
-			       seg->length);
+		return buf_add(&p->out, p->ar.bytes + seg->offset, seg->length);
 	}
 	plan_tail(p, seg, plain, &sp);
 	if (gzip_splice(p->ar.bytes + seg->offset, seg->length, &sp,

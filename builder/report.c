@@ -69,8 +69,8 @@ void report(const struct plan *p, bool kept_orig)
 	       p->out.len, (long long)p->out.len - (long long)p->ar.len);
 	if (p->reused)
 		printf("recompressed %zu of %zu bytes; the rest kept its"
-		       " compressed blocks\n", p->plain_len - p->reused,
-		       p->plain_len);
+		       " compressed blocks\n",
+		       p->plain_len - p->reused, p->plain_len);
 	if (kept_orig)
 		printf("the original is kept as %s.orig\n", p->opts->input);
 }

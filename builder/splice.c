@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "splice.h"
+#include "compress.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -9,9 +10,9 @@
 #define WINDOW 32768
 
 struct boundary {
-	uint64_t bit;	/* where the next block starts in the member */
-	size_t out;	/* content bytes before it */
-	bool stored;	/* the next block is a stored one (byte aligned) */
+	uint64_t bit; /* where the next block starts in the member */
+	size_t out; /* content bytes before it */
+	bool stored; /* the next block is a stored one (byte aligned) */
 };
 
 struct boundaries {
@@ -68,12 +69,13 @@ static int find_boundaries(const uint8_t *old, size_t old_len,
 	}
 	inflateEnd(&zs);
 	return ret == Z_STREAM_END && b->n ? 0 :
-					      error_set("unreadable gzip member");
+					     error_set("unreadable gzip "
+						       "member");
 }
 
 struct writer {
 	struct buf *out;
-	unsigned pending;	/* bits not yet a whole byte, for deflatePrime */
+	unsigned pending; /* bits not yet a whole byte, for deflatePrime */
 	int npending;
 };
 
@@ -88,6 +90,7 @@ static int deflate_part(struct writer *w, const uint8_t *plain, size_t from,
 	if (deflateInit2(&zs, 9, Z_DEFLATED, -MAX_WBITS, 8,
 			 Z_DEFAULT_STRATEGY) != Z_OK)
 		return error_set("zlib: cannot start");
+	deflate_tune_best(&zs);
 	if (w->npending)
 		deflatePrime(&zs, w->npending, (int)w->pending);
 	w->npending = 0;

@@ -13,7 +13,7 @@
 #include "buf.h"
 
 struct splice_plan {
-	size_t same;		/* new and old content agree on [0, same) */
+	size_t same; /* new and old content agree on [0, same) */
 	/* and old [old_from, old_to) is new [new_from, ...); 0s: no such */
 	size_t old_from, old_to, new_from;
 };

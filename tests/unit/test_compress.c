@@ -218,13 +218,17 @@ static void splice_around_change(void **state)
 	buf_add_str(&changed, "init.orig....changed");
 	buf_add(&changed, in.data + at + 13, in.len - at - 13);
 	buf_add_str(&changed, "our own entries at the end\n");
-	struct splice_plan sp = { .same = at, .old_from = at + 13,
-				  .old_to = in.len, .new_from = at + 20 };
+	struct splice_plan sp = { .same = at,
+				  .old_from = at + 13,
+				  .old_to = in.len,
+				  .new_from = at + 20 };
 
 	assert_int_equal(gzip_splice(old, old_len, &sp, changed.data,
-				     changed.len, &spliced, &kept), 0);
+				     changed.len, &spliced, &kept),
+			 0);
 	assert_int_equal(comp_decompress(COMP_GZIP, spliced.data, spliced.len,
-					 &consumed, &back, PLAIN_MAX), 0);
+					 &consumed, &back, PLAIN_MAX),
+			 0);
 	assert_int_equal(back.len, changed.len);
 	assert_memory_equal(back.data, changed.data, changed.len);
 	/* Most of it came from the old blocks. */
