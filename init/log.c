@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "log.h"
-#include "sysdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,21 +11,11 @@
 #define KMSG_TEMP "/dev/.minirt-virtio-kmsg"
 
 static int kmsg_fd = -1;
-static bool kmsg_echoes; /* the kernel prints our kmsg lines itself */
-
-/* Does the console show info-level messages (console_loglevel > 6)? */
-static bool console_shows_info(void)
-{
-	char text[64];
-
-	if (read_small(AT_FDCWD, "/proc/sys/kernel/printk", text,
-		       sizeof(text)) <= 0)
-		return false;
-	return text[0] >= '7' && text[0] <= '9';
-}
+static bool console_ok;	/* the kernel gave us /dev/console as fd 2 */
 
 void log_open(void)
 {
+	console_ok = fcntl(STDERR_FILENO, F_GETFD) != -1;
 	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (kmsg_fd < 0 && errno == ENOENT &&
 	    mknod(KMSG_TEMP, S_IFCHR | 0600, makedev(1, 11)) == 0) {
@@ -34,7 +23,6 @@ void log_open(void)
 		kmsg_fd = open(KMSG_TEMP, O_WRONLY | O_CLOEXEC);
 		unlink(KMSG_TEMP);
 	}
-	kmsg_echoes = kmsg_fd >= 0 && console_shows_info();
 }
 
 void log_close(void)
@@ -42,7 +30,6 @@ void log_close(void)
 	if (kmsg_fd >= 0)
 		close(kmsg_fd);
 	kmsg_fd = -1;
-	kmsg_echoes = false;
 }
 
 static void write_all(int fd, const char *buf, size_t len)
@@ -59,18 +46,35 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
-void log_line(const char *line)
+/*
+ * The console hears every line straight from us: /dev/kmsg drops lines
+ * past a burst of ten. The kernel log gets the summary and the problems,
+ * at debug level so that the console does not print them twice; without
+ * a console, at info level, which the console shows.
+ */
+static void emit(const char *line, bool to_kmsg)
 {
 	struct text t;
 
 	text_reset(&t);
-	text_add(&t, "<14>minirt-virtio: ");
+	text_add(&t, console_ok ? "<15>" : "<14>");
+	text_add(&t, "minirt-virtio: ");
 	text_add(&t, line);
 	text_add(&t, "\n");
-	if (kmsg_fd >= 0)
-		write_all(kmsg_fd, t.buf, t.len);
-	if (!kmsg_echoes)
+	if (console_ok)
 		write_all(STDERR_FILENO, t.buf + 4, t.len - 4);
+	if (kmsg_fd >= 0 && (to_kmsg || !console_ok))
+		write_all(kmsg_fd, t.buf, t.len);
+}
+
+void log_line(const char *line)
+{
+	emit(line, true);
+}
+
+void log_debug(const char *line)
+{
+	emit(line, false);
 }
 
 void log_text(const struct text *t)

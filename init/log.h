@@ -7,13 +7,15 @@
 
 #include <stdbool.h>
 
-/* Open /dev/kmsg (a private node if /dev has none); call with /proc up. */
+/* Open /dev/kmsg (a private node if /dev has none). */
 void log_open(void);
 void log_close(void);
 
 /* "minirt-virtio: <line>" on the console and in the kernel log. */
 void log_line(const char *line);
 void log_text(const struct text *t);
+/* On the console only: minirt_virtio.debug's many lines. */
+void log_debug(const char *line);
 
 /* "minirt-virtio: <what>: <strerror(err)>" */
 void log_error(const char *what, int err);

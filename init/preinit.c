@@ -65,7 +65,7 @@ static void debug(const struct run *run, const char *what, const char *name)
 		text_add(&t, " ");
 		text_add(&t, name);
 	}
-	log_text(&t);
+	log_debug(t.buf);
 }
 
 /* Mount only where the original init will mount the same itself. */
@@ -245,10 +245,11 @@ static void node_report(const char *name, const char *what, int err)
 	text_add(&t, name);
 	text_add(&t, ": ");
 	text_add(&t, what);
-	if (err)
-		log_error(t.buf, err);
-	else
-		log_line(t.buf);
+	if (err) {
+		text_add(&t, ": ");
+		text_add(&t, strerror(err));
+	}
+	log_debug(t.buf);
 }
 
 static void make_nodes(struct run *run)
@@ -334,16 +335,10 @@ static void summary(const struct run *run)
 	}
 	text_add(&t, ", ");
 	add_disks(&t, run);
-	text_add(&t, ", exec /init.orig");
-	log_text(&t);
-	if (!run->opts.debug)
-		return;
-	text_reset(&t);
-	text_add(&t, "total ");
-	text_ms(&t, total);
-	text_add(&t, " ms, own ");
+	/* What the pre-init costs beyond the kernel's own work. */
+	text_add(&t, ", own ");
 	text_ms(&t, total - run->load_ns - run->wait_ns);
-	text_add(&t, " ms");
+	text_add(&t, " ms, exec /init.orig");
 	log_text(&t);
 }
 

@@ -20,9 +20,18 @@ time_ms() { # RUNS times: command; prints the median milliseconds
 	local t0 i
 	for i in $(seq "$runs"); do
 		t0=$(now_ms)
-		"$@" >/dev/null 2>&1
+		"$@" >/dev/null 2>"$b/last.err" ||
+			{ echo "bench: $* failed: $(cat "$b/last.err")" >&2; exit 1; }
 		echo $(($(now_ms) - t0))
 	done | median
+}
+
+# A module's file: names spell '-' as '_', files may not.
+ko_path() {
+	local p
+	p=$(find "$mods" \( -name "$1.ko" -o -name "${1//_/-}.ko" \) | head -n1)
+	[ -n "$p" ] || { echo "bench: no $1.ko in $mods" >&2; return 1; }
+	echo "$p"
 }
 
 # The closure minirt-virtio adds, so the manual procedure copies the same.
@@ -38,7 +47,7 @@ manual() { # IN OUT MODULE...
 	rm -rf "$w" && mkdir -p "$w/modules/virtio"
 	(cd "$w" && gzip -dc "$root/$in" | cpio -i --quiet --make-directories)
 	for m in "$@"; do
-		cp "$(find "$mods" -name "$m.ko")" "$w/modules/virtio/"
+		cp "$(ko_path "$m")" "$w/modules/virtio/" || return 1
 	done
 	local lines="" m
 	for m in "$@"; do lines="$lines\\ninsmod /modules/virtio/$m.ko"; done
@@ -70,7 +79,7 @@ seed_minirt() {
 	: >"$list"
 	echo "dir /modules/virtio 755 0 0" >>"$list"
 	for m in "${closure_mods[@]}"; do
-		echo "file /modules/virtio/$m.ko $(find "$mods" -name "$m.ko") 644 0 0" >>"$list"
+		echo "file /modules/virtio/$m.ko $(ko_path "$m") 644 0 0" >>"$list"
 		lines="$lines\\ninsmod /modules/virtio/$m.ko"
 	done
 	# The seed's mknod lines, with this kernel's major for virtio_blk.
@@ -88,16 +97,15 @@ seed_minirt() {
 boot_row() { # LABEL INITRD
 	local label=$1 initrd=$2 i uptimes="" owns=""
 	for i in $(seq "$runs"); do
-		tests/boot/boot-one.sh "bench-$label" amd64 "$initrd" blk:mbr \
-			"minirt_virtio.debug" \
+		tests/boot/boot-one.sh "bench-$label" amd64 "$initrd" blk:mbr "" \
 			"KNOPPIX-INIT: found KNOPPIX/KNOPPIX on /dev/vda1" >/dev/null
 		uptimes="$uptimes $(awk '/^KNOPPIX-INIT: uptime/ { print $3 * 1000 }' \
 			"build/boot/bench-$label.log")"
-		owns="$owns $(sed -n 's/.*minirt-virtio: total .* ms, own \([0-9.]*\) ms.*/\1/p' \
+		owns="$owns $(sed -n 's/^minirt-virtio: .*, own \([0-9.]*\) ms, exec .*/\1/p' \
 			"build/boot/bench-$label.log")"
 	done
 	printf '| %s | %s | %s |\n' "$label" \
-		"$(echo "$owns" | tr ' ' '\n' | grep . | median || true)" \
+		"$(echo "$owns" | tr ' ' '\n' | grep . | median || echo -)" \
 		"$(echo "$uptimes" | tr ' ' '\n' | grep . | median)"
 }
 
