@@ -104,8 +104,9 @@ boot_row() { # LABEL INITRD
 		owns="$owns $(sed -n 's/^minirt-virtio: .*, own \([0-9.]*\) ms, exec .*/\1/p' \
 			"build/boot/bench-$label.log")"
 	done
-	printf '| %s | %s | %s |\n' "$label" \
-		"$(echo "$owns" | tr ' ' '\n' | grep . | median || echo -)" \
+	local own
+	own=$(echo "$owns" | tr ' ' '\n' | grep . | median || true)
+	printf '| %s | %s | %s |\n' "$label" "${own:--}" \
 		"$(echo "$uptimes" | tr ' ' '\n' | grep . | median)"
 }
 
