@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmdline.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -38,11 +39,6 @@ static bool word_has_prefix(const char *w, size_t len, const char *key)
 	size_t klen = strlen(key);
 
 	return len >= klen && memcmp(w, key, klen) == 0;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
 }
 
 /* "SECONDS" or "SECONDS.FRACTION" to milliseconds; false if malformed. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "devnodes.h"
 #include "sysdir.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,9 +21,9 @@ static bool parse_uint(const char **p, unsigned long max, unsigned long *out)
 	unsigned long value = 0;
 	const char *s = *p;
 
-	if (*s < '0' || *s > '9')
+	if (!is_digit(*s))
 		return false;
-	for (; *s >= '0' && *s <= '9'; s++) {
+	for (; is_digit(*s); s++) {
 		value = value * 10 + (unsigned long)(*s - '0');
 		if (value > max)
 			return false;

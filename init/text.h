@@ -3,12 +3,18 @@
 #ifndef PREINIT_TEXT_H
 #define PREINIT_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct text {
 	char buf[1024];
 	size_t len;
 };
+
+static inline bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
 
 void text_reset(struct text *t);
 void text_add(struct text *t, const char *s);

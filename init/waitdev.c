@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "waitdev.h"
+#include "text.h"
 #include "sysdir.h"
 
 #include <dirent.h>
@@ -36,11 +37,6 @@ void disk_names_add(struct disk_names *names, const char *name)
 	    names->count == DISK_NAMES_MAX)
 		return;
 	strcpy(names->name[names->count++], name);
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
 }
 
 int disk_name_cmp(const char *a, const char *b)
