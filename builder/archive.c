@@ -83,10 +83,9 @@ static int check_not_image(const uint8_t *p, size_t len, const char *how)
 
 	if (!kind)
 		return 0;
-	return error_set("%s%s filesystem image (an initrd as KNOPPIX 5.x and "
-			 "older"
-			 " used), not a cpio initramfs",
-			 how, kind);
+	return error_set(
+		"%s%s filesystem image (an initrd as KNOPPIX 5.x and older used), not a cpio initramfs",
+		how, kind);
 }
 
 static struct segment *new_segment(struct archive *ar, size_t offset)
@@ -179,8 +178,8 @@ int archive_parse(struct archive *ar, uint8_t *bytes, size_t len)
 			 (bytes[off] == 0xc7 || bytes[off] == 0x71))
 			ret = cpio_check_magic(bytes + off, off, &(bool){ 0 });
 		else if (off == ar->lead_padding)
-			ret = error_set("not an initramfs: no cpio archive or"
-					" known compression at its start");
+			ret = error_set(
+				"not an initramfs: no cpio archive or known compression at its start");
 		else
 			ret = error_set("trailing garbage at offset %zu", off);
 		if (ret < 0)

@@ -64,8 +64,8 @@ static int undo_merge(struct segment *seg, const struct cpio_entry *info)
 	free(text);
 	i = cpio_find(&seg->entries, "init.orig");
 	if (i < 0)
-		return error_set("built by minirt-virtio, but /init.orig is "
-				 "gone");
+		return error_set(
+			"built by minirt-virtio, but /init.orig is gone");
 	seg->entries.v[i].name[strlen(seg->entries.v[i].name) - 5] = '\0';
 	return cpio_rename(&seg->entries.v[i], seg->entries.v[i].name);
 }
@@ -80,16 +80,15 @@ static int undo_earlier_build(struct plan *p)
 	p->rebuilt = true;
 	if (memmem(info->data, info->size, "layout append", 13)) {
 		if (seg != &p->ar.seg[p->nseg - 1])
-			return error_set("built by minirt-virtio, then "
-					 "changed");
+			return error_set(
+				"built by minirt-virtio, then changed");
 		p->kept_bytes = seg->offset;
 		p->nseg--;
 		return 0;
 	}
 	if (p->opts->layout == LAYOUT_APPEND)
-		return error_set("built with --layout merge already; build it "
-				 "again"
-				 " with merge, or start from the original");
+		return error_set(
+			"built with --layout merge already; build it again with merge, or start from the original");
 	return undo_merge(seg, info);
 }
 
@@ -103,24 +102,23 @@ static int find_init(struct plan *p)
 			if (strcmp(cpio_path(&l->v[i]), "init"))
 				continue;
 			if (first >= 0)
-				return error_set("/init appears twice in "
-						 "segment"
-						 " %zu",
-						 s + 1);
+				return error_set(
+					"/init appears twice in segment %zu",
+					s + 1);
 			first = (long)i;
 		}
 	}
 	p->init = find_entry(p, "init", NULL);
 	if (!p->init)
-		return error_set("no /init in any segment: not an initramfs the"
-				 " kernel can start");
+		return error_set(
+			"no /init in any segment: not an initramfs the kernel can start");
 	if (S_ISDIR(p->init->mode))
 		return error_set("/init is a directory");
 	if (!S_ISREG(p->init->mode) && !S_ISLNK(p->init->mode))
 		return error_set("/init is neither a file nor a symbolic link");
 	if (find_entry(p, "init.orig", NULL))
-		return error_set("/init.orig exists already, and this is not a"
-				 " minirt-virtio build");
+		return error_set(
+			"/init.orig exists already, and this is not a minirt-virtio build");
 	return 0;
 }
 
@@ -163,10 +161,8 @@ static int resolve_modules(struct plan *p)
 	int ret;
 
 	if (!p->opts->modules_dir)
-		return error_set("-m DIR is needed: the target kernel's modules"
-				 " (/lib/modules/<version>, or a directory of "
-				 ".ko"
-				 " files)");
+		return error_set(
+			"-m DIR is needed: the target kernel's modules (/lib/modules/<version>, or a directory of .ko files)");
 	if (read_request(p->opts, &req, &n) < 0)
 		return -1;
 	ret = modules_resolve(p->opts->modules_dir, req, n, &p->mods);
@@ -214,9 +210,8 @@ static int entry_time(struct plan *p)
 		return 0;
 	value = strtoul(epoch, &end, 10);
 	if (!*epoch || *end || value > UINT32_MAX)
-		return error_set("SOURCE_DATE_EPOCH=%s is not a time in "
-				 "seconds",
-				 epoch);
+		return error_set(
+			"SOURCE_DATE_EPOCH=%s is not a time in seconds", epoch);
 	p->mtime = (uint32_t)value;
 	return 0;
 }
@@ -260,8 +255,8 @@ static int add_modules(struct plan *p, struct buf *info)
 	char name[512];
 	int ret = 0;
 
-	buf_add_str(&order, "# Loaded in this order by minirt-virtio's "
-			    "/init.\n");
+	buf_add_str(&order,
+		    "# Loaded in this order by minirt-virtio's /init.\n");
 	for (size_t i = 0; i < p->mods.n && !ret; i++) {
 		const struct module *m = &p->mods.v[i];
 
@@ -340,8 +335,8 @@ static int add_ours(struct plan *p)
 		ret = add_modules(p, &info);
 	if (!ret)
 		ret = add_init_orig(p);
-	buf_add_str(&info, "added " LOAD_ORDER "\nadded " BUILD_INFO "\nadded "
-			   "init\n");
+	buf_add_str(&info,
+		    "added " LOAD_ORDER "\nadded " BUILD_INFO "\nadded init\n");
 	if (!ret && !add(p, BUILD_INFO, S_IFREG | 0644, info.data, info.len))
 		ret = -1;
 	preinit = preinit_for(p->userland, &preinit_len);

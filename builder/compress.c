@@ -143,10 +143,9 @@ static int xz_run(lzma_stream *zs, const char *what, const uint8_t *in,
 	if (ret == LZMA_BUF_ERROR)
 		return error_set("%s data is truncated", what);
 	if (ret == LZMA_MEMLIMIT_ERROR)
-		return error_set("%s data asks for more than %llu MiB to "
-				 "unpack",
-				 what,
-				 (unsigned long long)(LZMA_MEMLIMIT >> 20));
+		return error_set(
+			"%s data asks for more than %llu MiB to unpack", what,
+			(unsigned long long)(LZMA_MEMLIMIT >> 20));
 	return error_set("%s data is corrupt (liblzma error %d)", what,
 			 (int)ret);
 }
@@ -295,8 +294,8 @@ int comp_decompress(enum comp comp, const uint8_t *in, size_t len,
 	case COMP_ZSTD:
 		return unzstd(in, len, consumed, out, limit);
 	case COMP_LZO:
-		return error_set("lzo compression is not supported; recompress"
-				 " the initramfs with gzip, xz or zstd");
+		return error_set(
+			"lzo compression is not supported; recompress the initramfs with gzip, xz or zstd");
 	case COMP_NONE:
 		break;
 	}

@@ -41,15 +41,13 @@ int cpio_check_magic(const uint8_t *p, size_t off, bool *crc)
 		return 0;
 	}
 	if (!memcmp(p, "070707", 6))
-		return error_set("odc (portable ASCII) cpio at offset %zu; the "
-				 "kernel"
-				 " reads newc only (cpio -H newc)",
-				 off);
+		return error_set(
+			"odc (portable ASCII) cpio at offset %zu; the kernel reads newc only (cpio -H newc)",
+			off);
 	if ((p[0] == 0xc7 && p[1] == 0x71) || (p[0] == 0x71 && p[1] == 0xc7))
-		return error_set("binary cpio at offset %zu; the kernel reads "
-				 "newc"
-				 " only (cpio -H newc)",
-				 off);
+		return error_set(
+			"binary cpio at offset %zu; the kernel reads newc only (cpio -H newc)",
+			off);
 	return error_set("junk at offset %zu where a cpio header should be",
 			 off);
 }
@@ -66,9 +64,9 @@ static int check_name(const char *name, size_t off)
 		size_t len = strcspn(p, "/");
 
 		if (len == 2 && p[0] == '.' && p[1] == '.')
-			return error_set("name \"%s\" at offset %zu leaves the "
-					 "root",
-					 name, off);
+			return error_set(
+				"name \"%s\" at offset %zu leaves the root",
+				name, off);
 		p += len;
 		while (*p == '/')
 			p++;
@@ -85,9 +83,9 @@ static int read_header(const uint8_t *p, size_t off, struct cpio_entry *e,
 		return -1;
 	for (int i = 0; i < FIELDS; i++)
 		if (!parse_hex8(p + 6 + 8 * i, &f[i]))
-			return error_set("bad hex digit in the cpio header at"
-					 " offset %zu",
-					 off);
+			return error_set(
+				"bad hex digit in the cpio header at offset %zu",
+				off);
 	e->ino = f[0], e->mode = f[1], e->uid = f[2], e->gid = f[3];
 	e->nlink = f[4], e->mtime = f[5], e->size = f[6];
 	e->devmajor = f[7], e->devminor = f[8];
@@ -138,9 +136,9 @@ static int parse_entry(const uint8_t *data, size_t len, size_t off,
 	if (name_end > len)
 		name_end = len;
 	if (e->size > len - name_end)
-		return error_set("\"%s\" at offset %zu claims %u bytes past "
-				 "the end",
-				 name, off, e->size);
+		return error_set(
+			"\"%s\" at offset %zu claims %u bytes past the end",
+			name, off, e->size);
 	data_end = pad4(name_end + e->size);
 	*next = data_end < len ? data_end : len;
 	e->data = data + name_end;
@@ -164,9 +162,8 @@ int cpio_parse(const uint8_t *data, size_t len, bool one_archive,
 			continue;
 		}
 		if (off & 3)
-			return error_set("junk at offset %zu (not a cpio "
-					 "header)",
-					 off);
+			return error_set(
+				"junk at offset %zu (not a cpio header)", off);
 		if (parse_entry(data, len, off, &e, &next) < 0)
 			return -1;
 		off = next;

@@ -9,10 +9,7 @@
 
 bool elf_read(const uint8_t *p, size_t len, struct elf_info *info)
 {
-	if (len < ELF_HEADER_MIN || memcmp(p,
-					   "\x7f"
-					   "ELF",
-					   4))
+	if (len < ELF_HEADER_MIN || memcmp(p, "\177ELF", 4))
 		return false;
 	if (p[EI_CLASS] != 1 && p[EI_CLASS] != 2)
 		return false;

@@ -63,16 +63,15 @@ int kernel_check(const char *path, const struct modset *set)
 							 "";
 
 		if (first_word(magic) != vlen || strncmp(magic, version, vlen))
-			return error_set("%s is for kernel %.*s, but %s is "
-					 "%.*s",
-					 set->v[i].name, (int)first_word(magic),
-					 magic, path, (int)vlen, version);
+			return error_set(
+				"%s is for kernel %.*s, but %s is %.*s",
+				set->v[i].name, (int)first_word(magic), magic,
+				path, (int)vlen, version);
 		if (is_64bit && set->v[i].machine != ELF_MACHINE_X86_64)
-			return error_set("%s is for %s, but %s is a 64-bit "
-					 "kernel",
-					 set->v[i].name,
-					 elf_machine_name(set->v[i].machine),
-					 path);
+			return error_set(
+				"%s is for %s, but %s is a 64-bit kernel",
+				set->v[i].name,
+				elf_machine_name(set->v[i].machine), path);
 	}
 	return 0;
 }

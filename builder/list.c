@@ -67,8 +67,8 @@ int list_run(const char *input)
 		printf("segment %zu at %zu: %s, %zu bytes, %zu entries%s\n",
 		       s + 1, seg->offset, comp_name(seg->comp), seg->length,
 		       seg->entries.n,
-		       cpio_find(&seg->entries, "lib/modules/minirt-virtio/"
-						"build-info") >= 0 ?
+		       cpio_find(&seg->entries,
+				 "lib/modules/minirt-virtio/build-info") >= 0 ?
 			       " (minirt-virtio)" :
 			       "");
 		for (size_t i = 0; i < seg->entries.n; i++)

@@ -220,9 +220,9 @@ static struct module *add_module(struct resolver *r, const char *name,
 		goto fail;
 	if (!elf_read(m->image.data, m->image.len, &elf) ||
 	    elf.type != ELF_REL) {
-		error_set("%s is not a kernel module (no ELF relocatable "
-			  "object)",
-			  path);
+		error_set(
+			"%s is not a kernel module (no ELF relocatable object)",
+			path);
 		goto fail;
 	}
 	m->machine = elf.machine;
@@ -257,9 +257,9 @@ static int plain_path(struct resolver *r, const struct module *m, char *path,
 			 "%s/minirt-virtio.XXXXXX", tmp ? tmp : "/tmp");
 		if (!mkdtemp(r->tmpdir)) {
 			r->tmpdir[0] = '\0';
-			return error_set("cannot make a temporary directory: "
-					 "%s",
-					 strerror(errno));
+			return error_set(
+				"cannot make a temporary directory: %s",
+				strerror(errno));
 		}
 	}
 	if ((size_t)snprintf(path, size, "%s/%s.ko", r->tmpdir, m->name) >=
@@ -507,9 +507,9 @@ static int missing(struct resolver *r, const char *name, const char *needed_by,
 		return error_set("%s needs %s, which is not in %s", needed_by,
 				 name, r->dir);
 	if (required)
-		return error_set("%s is neither in %s nor built into the "
-				 "kernel",
-				 name, r->dir);
+		return error_set(
+			"%s is neither in %s nor built into the kernel", name,
+			r->dir);
 	if (needed_by) {
 		/* modprobe shrugs these off too; the report mentions it. */
 		char note[256];
@@ -518,9 +518,7 @@ static int missing(struct resolver *r, const char *name, const char *needed_by,
 		return push_name(&r->set->skipped_soft, &r->set->nskipped_soft,
 				 note);
 	}
-	fprintf(stderr,
-		"minirt-virtio: warning: %s is not in %s;"
-		" left out\n",
+	fprintf(stderr, "minirt-virtio: warning: %s is not in %s; left out\n",
 		name, r->dir);
 	return 0;
 }

@@ -55,8 +55,7 @@ static void report_init(const struct plan *p)
 	else if (p->patch.with_vd)
 		printf("init: left as it is (it scans vd names already)\n");
 	else
-		printf("init: left as it is (no findknoppix $(listpartitions"
-		       " ...) call in it)\n");
+		printf("init: left as it is (no findknoppix $(listpartitions ...) call in it)\n");
 }
 
 void report(const struct plan *p, bool kept_orig)
@@ -68,8 +67,7 @@ void report(const struct plan *p, bool kept_orig)
 	       p->opts->layout == LAYOUT_APPEND ? "append" : "merge",
 	       p->out.len, (long long)p->out.len - (long long)p->ar.len);
 	if (p->reused)
-		printf("recompressed %zu of %zu bytes; the rest kept its"
-		       " compressed blocks\n",
+		printf("recompressed %zu of %zu bytes; the rest kept its compressed blocks\n",
 		       p->plain_len - p->reused, p->plain_len);
 	if (kept_orig)
 		printf("the original is kept as %s.orig\n", p->opts->input);

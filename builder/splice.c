@@ -68,9 +68,9 @@ static int find_boundaries(const uint8_t *old, size_t old_len,
 			ret = Z_MEM_ERROR;
 	}
 	inflateEnd(&zs);
-	return ret == Z_STREAM_END && b->n ? 0 :
-					     error_set("unreadable gzip "
-						       "member");
+	return ret == Z_STREAM_END && b->n ?
+		       0 :
+		       error_set("unreadable gzip member");
 }
 
 struct writer {

@@ -42,12 +42,12 @@ int userland_detect(const struct segment *seg, size_t nseg, uint16_t *machine)
 
 	count(seg, nseg, &c);
 	if (c.other > c.i386 + c.x86_64)
-		return error_set("its programs are for %s; minirt-virtio has"
-				 " pre-inits for i386 and x86_64 only",
-				 elf_machine_name(c.other_machine));
+		return error_set(
+			"its programs are for %s; minirt-virtio has pre-inits for i386 and x86_64 only",
+			elf_machine_name(c.other_machine));
 	if (!c.i386 && !c.x86_64)
-		return error_set("no i386 or x86_64 program in it: cannot tell"
-				 " which pre-init would run there");
+		return error_set(
+			"no i386 or x86_64 program in it: cannot tell which pre-init would run there");
 	*machine = c.i386 > c.x86_64 ? ELF_MACHINE_386 : ELF_MACHINE_X86_64;
 	return 0;
 }
@@ -67,8 +67,7 @@ int userland_check_modules(const struct segment *seg, size_t nseg,
 
 		if (!ok)
 			return error_set(
-				"%s is a module for %s, but this minirt is"
-				" for %s",
+				"%s is a module for %s, but this minirt is for %s",
 				set->v[i].source, elf_machine_name(m),
 				elf_machine_name(c.module_machine ?
 							 c.module_machine :

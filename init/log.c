@@ -11,7 +11,7 @@
 #define KMSG_TEMP "/dev/.minirt-virtio-kmsg"
 
 static int kmsg_fd = -1;
-static bool console_ok;	/* the kernel gave us /dev/console as fd 2 */
+static bool console_ok; /* the kernel gave us /dev/console as fd 2 */
 
 void log_open(void)
 {

@@ -262,9 +262,8 @@ static void make_nodes(struct run *run)
 	if (err < 0)
 		log_error("making /dev nodes", -err);
 	else if (result.failed && !run->opts.debug)
-		log_line("some /dev nodes could not be made "
-			 "(minirt_virtio.debug"
-			 " tells which)");
+		log_line(
+			"some /dev nodes could not be made (minirt_virtio.debug tells which)");
 }
 
 static int add_if_virtio(int dirfd, const char *name, unsigned char type,

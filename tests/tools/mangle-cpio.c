@@ -35,8 +35,8 @@ static int edit(int argc, char **argv, int *i)
 		free(data);
 		return ret;
 	}
-	return error_set("usage: mangle-cpio IN OUT [--delete PATH |"
-			 " --replace PATH FILE]...");
+	return error_set(
+		"usage: mangle-cpio IN OUT [--delete PATH | --replace PATH FILE]...");
 }
 
 static void copy_entry(const struct cpio_entry *from)
