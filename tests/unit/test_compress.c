@@ -33,8 +33,7 @@ static void round_trip(void **state)
 		assert_int_equal(
 			comp_compress(all[i], in.data, in.len, &packed), 0);
 		assert_int_equal(comp_detect(packed.data, packed.len), all[i]);
-		/* Followed by padding and more: the member ends where it ends.
-		 */
+		/* Then padding: the member ends where it ends. */
 		buf_add_zeros(&packed, 16);
 		assert_int_equal(comp_decompress(all[i], packed.data,
 						 packed.len, &consumed, &out,
@@ -148,6 +147,17 @@ static void detection(void **state)
 	assert_string_equal(comp_name(COMP_ZSTD), "zstd");
 }
 
+/* GNU gzip -9 of in, as dir/in.gz (its path left in path). */
+static uint8_t *gzip9(const struct buf *in, const char *dir, char *path,
+		      size_t size, size_t *len)
+{
+	snprintf(path, size, "%s/in", dir);
+	write_bytes(path, in->data, in->len);
+	assert_int_equal(run("gzip -9 -n %s", path), 0);
+	strncat(path, ".gz", size - strlen(path) - 1);
+	return slurp(path, len);
+}
+
 /* Keep gzip -9's blocks up to a change, deflate the rest: same content. */
 static void splice_after_change(void **state)
 {
@@ -158,11 +168,7 @@ static void splice_after_change(void **state)
 	size_t old_len;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/in", dir);
-	write_bytes(path, in.data, in.len);
-	assert_int_equal(run("gzip -9 -n %s", path), 0);
-	strcat(path, ".gz");
-	old = slurp(path, &old_len);
+	old = gzip9(&in, dir, path, sizeof(path), &old_len);
 	for (size_t i = 0; i < sizeof(changes) / sizeof(*changes); i++) {
 		struct buf changed = { 0 }, spliced = { 0 }, back = { 0 };
 		size_t kept, consumed, at = changes[i];
@@ -208,11 +214,7 @@ static void splice_around_change(void **state)
 	uint8_t *old;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/in", dir);
-	write_bytes(path, in.data, in.len);
-	assert_int_equal(run("gzip -9 -n %s", path), 0);
-	strcat(path, ".gz");
-	old = slurp(path, &old_len);
+	old = gzip9(&in, dir, path, sizeof(path), &old_len);
 	/* 13 bytes become 21 at "at"; the rest moves on by 8, then a tail. */
 	buf_add(&changed, in.data, at);
 	buf_add_str(&changed, "init.orig....changed");
