@@ -6,9 +6,9 @@ B := build
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
-LIBS_PC := libkmod zlib liblzma libzstd liblz4
+LIBS_PC := libkmod zlib liblzma libzstd liblz4 libarchive libiso9660
 HOST_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -DVERSION='"$(VERSION)"'
-HOST_LIBS = $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lbz2
+HOST_LIBS = $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lbz2 -llzo2
 
 # The pre-init: static, small, no stdio.
 PREINIT_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Os -static -s -fno-pie \
@@ -46,7 +46,7 @@ FUZZ_BIN := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
 .PHONY: all deps check unit unit-bins asan fuzz fuzz-bins bench demo install \
 	clean
-all: $(B)/minirt-virtio $(B)/gen-cpio $(B)/mangle-cpio
+all: $(B)/minirt-virtio $(B)/gen-cpio $(B)/mangle-cpio $(B)/mkcloop4
 
 $(B)/preinit-x86_64: $(PREINIT_SRC) $(PREINIT_HDR)
 	@mkdir -p $(@D)
@@ -73,6 +73,10 @@ $(B)/minirt-virtio: $(BUILDER_OBJ) $(B)/obj/builder/embed.o
 # Test helper: a cpio from a gen_init_cpio list, no root needed.
 $(B)/gen-cpio: tests/tools/gen-cpio.c $(BUILDER_LIB_OBJ) $(B)/obj/builder/embed.o
 	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
+
+# Test helper: cloop V4.0 images (Debian's create_compressed_fs writes V2.0).
+$(B)/mkcloop4: tests/tools/mkcloop4.c
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
 
 $(B)/mangle-cpio: tests/tools/mangle-cpio.c $(BUILDER_LIB_OBJ) \
 		$(B)/obj/builder/embed.o

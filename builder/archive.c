@@ -205,7 +205,7 @@ int archive_read(struct archive *ar, const char *path)
 	return archive_parse(ar, bytes, len);
 }
 
-void archive_free(struct archive *ar)
+void archive_release(struct archive *ar)
 {
 	for (size_t i = 0; i < ar->nseg; i++) {
 		cpio_free(&ar->seg[i].entries);

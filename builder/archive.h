@@ -32,7 +32,7 @@ extern size_t archive_plain_max;
 /* Parse bytes (taken over: freed with the archive). */
 int archive_parse(struct archive *ar, uint8_t *bytes, size_t len);
 int archive_read(struct archive *ar, const char *path);
-void archive_free(struct archive *ar);
+void archive_release(struct archive *ar);
 
 /* Read a whole file into memory. */
 int read_file(const char *path, uint8_t **bytes, size_t *len);

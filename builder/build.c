@@ -9,9 +9,7 @@
 #include "elf.h"
 #include "embed.h"
 #include "initpatch.h"
-#include "kernel.h"
 #include "modlist.h"
-#include "modules.h"
 #include "output.h"
 #include "userland.h"
 
@@ -21,8 +19,10 @@
 
 void plan_free(struct plan *p)
 {
-	archive_free(&p->ar);
-	modset_free(&p->mods);
+	archive_release(&p->ar);
+	sets_free(&p->ks);
+	if (p->has_medium)
+		medium_close(&p->medium);
 	initpatch_free(&p->patch);
 	buf_free(&p->patched);
 	cpio_free(&p->added);
@@ -128,7 +128,7 @@ static int read_request(const struct build_opts *o, struct modreq **req,
 			size_t *n)
 {
 	size_t len = (size_t)(default_modules_list_end - default_modules_list);
-	static const char *names[REQUEST_MAX];
+	static struct modlist_item items[REQUEST_MAX];
 	static char copy[16384];
 	struct modreq *r;
 	size_t count;
@@ -137,17 +137,14 @@ static int read_request(const struct build_opts *o, struct modreq **req,
 		return error_set("the built-in modules.list is too long");
 	memcpy(copy, default_modules_list, len);
 	copy[len] = '\0';
-	count = modlist_parse(copy, names, REQUEST_MAX);
+	count = modlist_parse(copy, items, REQUEST_MAX);
 	if (count + o->ndrivers > REQUEST_MAX)
 		return error_set("more than %d modules requested", REQUEST_MAX);
 	r = xcalloc(count + o->ndrivers, sizeof(*r));
 	if (!r)
 		return -1;
-	for (*n = 0; *n < count; (*n)++) {
-		r[*n].name = names[*n];
-		r[*n].required = !strcmp(names[*n], "virtio_blk") ||
-				 !strcmp(names[*n], "virtio_pci");
-	}
+	for (*n = 0; *n < count; (*n)++)
+		r[*n] = (struct modreq){ items[*n].name, items[*n].required };
 	for (size_t i = 0; i < o->ndrivers; i++)
 		r[(*n)++] = (struct modreq){ o->drivers[i], true };
 	*req = r;
@@ -156,23 +153,23 @@ static int read_request(const struct build_opts *o, struct modreq **req,
 
 static int resolve_modules(struct plan *p)
 {
+	const struct build_opts *o = p->opts;
 	struct modreq *req = NULL;
 	size_t n = 0;
 	int ret;
 
-	if (!p->opts->modules_dir)
+	if (!o->nmodule_srcs && !p->has_medium)
 		return error_set(
-			"-m DIR is needed: the target kernel's modules (/lib/modules/<version>, or a directory of .ko files)");
-	if (read_request(p->opts, &req, &n) < 0)
+			"-m DIR is needed: the target kernel's modules (/lib/modules/<version>, a directory of .ko files, a KNOPPIX image or ISO), or --medium");
+	if (read_request(o, &req, &n) < 0)
 		return -1;
-	ret = modules_resolve(p->opts->modules_dir, req, n, &p->mods);
+	ret = sets_resolve(&p->ks, o, p->has_medium ? &p->medium : NULL, req,
+			   n);
 	free(req);
-	if (ret < 0)
-		return -1;
-	if (p->opts->kernel && kernel_check(p->opts->kernel, &p->mods) < 0)
-		return -1;
-	return userland_check_modules(p->ar.seg, p->nseg, p->userland,
-				      &p->mods);
+	for (size_t i = 0; !ret && i < p->ks.nsets; i++)
+		ret = userland_check_modules(p->ar.seg, p->nseg, p->userland,
+					     &p->ks.sets[i]);
+	return ret;
 }
 
 static int patch_init(struct plan *p)
@@ -233,34 +230,48 @@ static struct cpio_entry *add(struct plan *p, const char *name, uint32_t mode,
 	return e;
 }
 
+static int add_dir(struct plan *p, const char *dir, struct buf *info)
+{
+	if (find_entry(p, dir, NULL))
+		return 0;
+	if (!add(p, dir, S_IFDIR | 0755, NULL, 0))
+		return -1;
+	buf_add_str(info, "added ");
+	buf_add_str(info, dir);
+	return buf_add_str(info, "\n");
+}
+
+/* lib/modules/minirt-virtio/<release>/ for every kernel's set. */
 static int add_dirs(struct plan *p, struct buf *info)
 {
 	static const char *const dirs[] = { "lib", "lib/modules", OUR_DIR };
+	char dir[512];
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
-		if (find_entry(p, dirs[i], NULL))
-			continue;
-		if (!add(p, dirs[i], S_IFDIR | 0755, NULL, 0))
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
+		if (add_dir(p, dirs[i], info) < 0)
 			return -1;
-		buf_add_str(info, "added ");
-		buf_add_str(info, dirs[i]);
-		buf_add_str(info, "\n");
+	for (size_t i = 0; i < p->ks.nsets; i++) {
+		snprintf(dir, sizeof(dir), OUR_DIR "/%s", p->ks.sets[i].release);
+		if (add_dir(p, dir, info) < 0)
+			return -1;
 	}
 	return 0;
 }
 
-static int add_modules(struct plan *p, struct buf *info)
+static int add_set(struct plan *p, const struct modset *set, struct buf *info)
 {
 	struct buf order = { 0 };
 	char name[512];
 	int ret = 0;
 
-	buf_add_str(&order,
-		    "# Loaded in this order by minirt-virtio's /init.\n");
-	for (size_t i = 0; i < p->mods.n && !ret; i++) {
-		const struct module *m = &p->mods.v[i];
+	buf_add_str(&order, "# Loaded in this order by minirt-virtio's /init under kernel ");
+	buf_add_str(&order, set->release);
+	buf_add_str(&order, ".\n");
+	for (size_t i = 0; i < set->n && !ret; i++) {
+		const struct module *m = &set->v[i];
 
-		snprintf(name, sizeof(name), OUR_DIR "/%s.ko", m->name);
+		snprintf(name, sizeof(name), OUR_DIR "/%s/%s.ko", set->release,
+			 m->name);
 		if (!add(p, name, S_IFREG | 0644, m->image.data, m->image.len))
 			ret = -1;
 		buf_add_str(&order, m->optional ? "?" : "");
@@ -270,10 +281,22 @@ static int add_modules(struct plan *p, struct buf *info)
 		buf_add_str(info, name);
 		buf_add_str(info, "\n");
 	}
-	if (!ret && !add(p, LOAD_ORDER, S_IFREG | 0644, order.data, order.len))
+	snprintf(name, sizeof(name), OUR_DIR "/%s/" LOAD_ORDER, set->release);
+	if (!ret && !add(p, name, S_IFREG | 0644, order.data, order.len))
 		ret = -1;
+	buf_add_str(info, "added ");
+	buf_add_str(info, name);
+	buf_add_str(info, "\n");
 	buf_free(&order);
 	return ret;
+}
+
+static int add_modules(struct plan *p, struct buf *info)
+{
+	for (size_t i = 0; i < p->ks.nsets; i++)
+		if (add_set(p, &p->ks.sets[i], info) < 0)
+			return -1;
+	return 0;
 }
 
 static const uint8_t *preinit_for(uint16_t machine, size_t *len)
@@ -335,8 +358,7 @@ static int add_ours(struct plan *p)
 		ret = add_modules(p, &info);
 	if (!ret)
 		ret = add_init_orig(p);
-	buf_add_str(&info,
-		    "added " LOAD_ORDER "\nadded " BUILD_INFO "\nadded init\n");
+	buf_add_str(&info, "added " BUILD_INFO "\nadded init\n");
 	if (!ret && !add(p, BUILD_INFO, S_IFREG | 0644, info.data, info.len))
 		ret = -1;
 	preinit = preinit_for(p->userland, &preinit_len);
@@ -346,16 +368,57 @@ static int add_ours(struct plan *p)
 	return ret;
 }
 
+/* The minirt: INPUT, or the one on the medium. */
+static int read_input(struct plan *p)
+{
+	const struct build_opts *o = p->opts;
+	uint8_t *copy;
+
+	if (!o->medium) {
+		p->input = p->input_path = o->input;
+		return archive_read(&p->ar, o->input);
+	}
+	if (medium_open(&p->medium, o->medium) < 0) {
+		p->has_medium = true;
+		return -1;
+	}
+	p->has_medium = true;
+	p->input = p->medium.minirt_label;
+	p->input_path = p->medium.minirt_path;
+	if (p->input_path)
+		return archive_read(&p->ar, p->input_path);
+	copy = malloc(p->medium.minirt_len + 1);
+	if (!copy)
+		return error_set("out of memory");
+	memcpy(copy, p->medium.minirt, p->medium.minirt_len);
+	return archive_parse(&p->ar, copy, p->medium.minirt_len);
+}
+
+/* An ISO is not a minirt: never write over it, whatever --force says. */
+static int check_not_medium(const struct plan *p)
+{
+	struct stat out, iso;
+
+	if (!p->has_medium || !p->medium.is_iso ||
+	    stat(p->opts->output, &out) < 0 || stat(p->opts->medium, &iso) < 0 ||
+	    out.st_dev != iso.st_dev || out.st_ino != iso.st_ino)
+		return 0;
+	return error_set(
+		"%s is the ISO the minirt comes from; write the new minirt to another file",
+		p->opts->output);
+}
+
 static int prepare(struct plan *p)
 {
-	if (archive_read(&p->ar, p->opts->input) < 0)
-		return error_prefix("%s", p->opts->input);
+	if (read_input(p) < 0)
+		return p->input ? error_prefix("%s", p->input) : -1;
 	p->nseg = p->ar.nseg;
 	p->kept_bytes = p->ar.len;
 	if (undo_earlier_build(p) < 0 || find_init(p) < 0 ||
 	    userland_detect(p->ar.seg, p->nseg, &p->userland) < 0)
-		return error_prefix("%s", p->opts->input);
-	if (resolve_modules(p) < 0 || patch_init(p) < 0 || entry_time(p) < 0)
+		return error_prefix("%s", p->input);
+	if (check_not_medium(p) < 0 || resolve_modules(p) < 0 ||
+	    patch_init(p) < 0 || entry_time(p) < 0)
 		return -1;
 	return 0;
 }
@@ -373,7 +436,7 @@ int build_run(const struct build_opts *opts)
 		ret = opts->layout == LAYOUT_APPEND ? layout_append(&p) :
 						      layout_merge(&p);
 	if (!ret)
-		ret = output_write(opts->output, opts->input, &p.out,
+		ret = output_write(opts->output, p.input_path, &p.out,
 				   opts->force, &kept_orig);
 	if (!ret)
 		report(&p, kept_orig);

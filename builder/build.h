@@ -12,8 +12,11 @@ enum layout {
 
 struct build_opts {
 	const char *input, *output;
-	const char *modules_dir; /* -m */
-	const char *kernel; /* -k: bzImage to match vermagic */
+	const char *medium; /* --medium: ISO, its tree, or a flat copy */
+	const char **module_srcs; /* -m: directories, cloop images, ISOs */
+	size_t nmodule_srcs;
+	const char **kernels; /* -k: bzImages to serve */
+	size_t nkernels;
 	const char **drivers; /* --driver, beyond modules.list */
 	size_t ndrivers;
 	enum layout layout;

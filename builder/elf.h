@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Just enough of an ELF header to tell machines and file kinds apart. */
+/* Just enough of ELF to tell machines apart and find a module's .modinfo. */
 #ifndef MV_ELF_H
 #define MV_ELF_H
 
@@ -22,5 +22,9 @@ struct elf_info {
 /* false unless p starts with a whole ELF header. */
 bool elf_read(const uint8_t *p, size_t len, struct elf_info *info);
 const char *elf_machine_name(uint16_t machine);
+
+/* The bytes of the section called name; false if there is none. */
+bool elf_section(const uint8_t *p, size_t len, const char *name,
+		 const uint8_t **data, size_t *size);
 
 #endif

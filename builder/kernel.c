@@ -38,40 +38,70 @@ int kernel_version(const uint8_t *image, size_t len, char *buf, size_t size,
 	return 0;
 }
 
-static size_t first_word(const char *s)
+/* A release is what uname -r prints: one word of printable characters. */
+static bool plausible_release(const char *s, size_t len)
 {
-	return strcspn(s, " \t\n");
+	if (!len || len > 64)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] <= ' ' || s[i] > '~' || s[i] == '/')
+			return false;
+	return true;
 }
 
-int kernel_check(const char *path, const struct modset *set)
+int kernel_parse(const char *label, const uint8_t *image, size_t len,
+		 struct kernel *k)
 {
 	char version[256];
+	size_t rlen;
+
+	memset(k, 0, sizeof(*k));
+	if (kernel_version(image, len, version, sizeof(version),
+			   &k->is_64bit) < 0)
+		return error_prefix("%s", label);
+	rlen = strcspn(version, " \t\n");
+	if (!plausible_release(version, rlen))
+		return error_set("%s: no kernel release in its version string",
+				 label);
+	k->label = xstrdup(label);
+	k->release = strndup(version, rlen);
+	if (!k->label || !k->release)
+		return error_set("out of memory");
+	return 0;
+}
+
+int kernel_read(const char *path, struct kernel *k)
+{
 	uint8_t *image;
-	size_t len, vlen;
-	bool is_64bit;
+	size_t len;
 	int ret;
 
+	memset(k, 0, sizeof(*k));
 	if (read_file(path, &image, &len) < 0)
 		return error_prefix("%s", path);
-	ret = kernel_version(image, len, version, sizeof(version), &is_64bit);
+	ret = kernel_parse(path, image, len, k);
 	free(image);
-	if (ret < 0)
-		return error_prefix("%s", path);
-	vlen = first_word(version);
-	for (size_t i = 0; i < set->n; i++) {
-		const char *magic = set->v[i].vermagic ? set->v[i].vermagic :
-							 "";
+	return ret;
+}
 
-		if (first_word(magic) != vlen || strncmp(magic, version, vlen))
-			return error_set(
-				"%s is for kernel %.*s, but %s is %.*s",
-				set->v[i].name, (int)first_word(magic), magic,
-				path, (int)vlen, version);
-		if (is_64bit && set->v[i].machine != ELF_MACHINE_X86_64)
+void kernel_free(struct kernel *k)
+{
+	free(k->label);
+	free(k->release);
+	memset(k, 0, sizeof(*k));
+}
+
+int kernel_check(const struct kernel *k, const struct modset *set)
+{
+	if (set->n && strcmp(set->release, k->release))
+		return error_set("%s is for kernel %s, but %s is %s",
+				 set->v[0].name, set->release, k->label,
+				 k->release);
+	for (size_t i = 0; i < set->n; i++)
+		if (k->is_64bit && set->v[i].machine != ELF_MACHINE_X86_64)
 			return error_set(
 				"%s is for %s, but %s is a 64-bit kernel",
 				set->v[i].name,
-				elf_machine_name(set->v[i].machine), path);
-	}
+				elf_machine_name(set->v[i].machine), k->label);
 	return 0;
 }

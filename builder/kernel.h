@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The version string of an x86 bzImage, to match modules' vermagic. */
+/* An x86 bzImage's release, to pick and match its modules. */
 #ifndef MV_KERNEL_H
 #define MV_KERNEL_H
 
@@ -7,11 +7,24 @@
 
 #include <stdbool.h>
 
+struct kernel {
+	char *label; /* its file, as the user knows it */
+	char *release; /* "6.1.0-27-amd64": uname -r on it */
+	bool is_64bit;
+};
+
 /* "6.1.0-27-amd64 (debian-kernel@...) #1 SMP ..." into buf. */
 int kernel_version(const uint8_t *image, size_t len, char *buf, size_t size,
 		   bool *is_64bit);
 
-/* Refuse modules whose vermagic is not for the kernel in path. */
-int kernel_check(const char *path, const struct modset *set);
+/* The kernel in image (len bytes), or -1 with the error naming label. */
+int kernel_parse(const char *label, const uint8_t *image, size_t len,
+		 struct kernel *k);
+/* The kernel in the file at path. */
+int kernel_read(const char *path, struct kernel *k);
+void kernel_free(struct kernel *k);
+
+/* Refuse modules that cannot load into kernel k. */
+int kernel_check(const struct kernel *k, const struct modset *set);
 
 #endif

@@ -56,7 +56,7 @@ int list_run(const char *input)
 	struct archive ar;
 
 	if (archive_read(&ar, input) < 0) {
-		archive_free(&ar);
+		archive_release(&ar);
 		return -1;
 	}
 	if (ar.lead_padding)
@@ -77,6 +77,6 @@ int list_run(const char *input)
 			printf("%zu zero bytes of padding at %zu\n",
 			       seg->padding, seg->offset + seg->length);
 	}
-	archive_free(&ar);
+	archive_release(&ar);
 	return 0;
 }

@@ -11,18 +11,26 @@
 
 #define EXIT_USAGE 2
 #define DRIVERS_MAX 64
+#define SOURCES_MAX 16
 
 static const char usage_text[] =
 	"usage: minirt-virtio build [options] INPUT -o OUTPUT\n"
+	"       minirt-virtio build [options] --medium PATH -o OUTPUT\n"
 	"       minirt-virtio list INPUT\n"
 	"\n"
 	"build: write INPUT with virtio drivers loaded before its /init.\n"
 	"  -o, --output FILE      where to write (may be INPUT itself;\n"
 	"                         INPUT is then kept as INPUT.orig)\n"
-	"  -m, --modules DIR      the target kernel's modules:\n"
-	"                         /lib/modules/<ver>, or a directory of\n"
-	"                         .ko[.xz|.zst|.gz] files\n"
-	"  -k, --kernel VMLINUZ   refuse modules not built for this kernel\n"
+	"      --medium PATH      a KNOPPIX medium: its ISO file, the ISO's\n"
+	"                         tree, or the flat copy in /boot/KNOPPIX;\n"
+	"                         its minirt is INPUT, its kernels (linux,\n"
+	"                         linux64) are served, with modules out of\n"
+	"                         its KNOPPIX images\n"
+	"  -m, --modules SOURCE   modules (repeatable): /lib/modules/<ver>,\n"
+	"                         a directory of .ko[.xz|.zst|.gz] files, a\n"
+	"                         KNOPPIX cloop image, or an ISO\n"
+	"  -k, --kernel VMLINUZ   a kernel to serve (repeatable): its modules\n"
+	"                         are taken and checked against it\n"
 	"      --driver NAME      another module to add (repeatable)\n"
 	"      --layout merge|append\n"
 	"                         merge (default): one archive, recompressed;\n"
@@ -51,7 +59,7 @@ static int parse_layout(const char *arg, struct build_opts *o)
 	return 0;
 }
 
-enum { OPT_DRIVER = 256, OPT_LAYOUT, OPT_NO_PATCH, OPT_FORCE };
+enum { OPT_DRIVER = 256, OPT_LAYOUT, OPT_NO_PATCH, OPT_FORCE, OPT_MEDIUM };
 
 static const struct option build_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -61,14 +69,19 @@ static const struct option build_options[] = {
 	{ "layout", required_argument, NULL, OPT_LAYOUT },
 	{ "no-patch-init", no_argument, NULL, OPT_NO_PATCH },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "medium", required_argument, NULL, OPT_MEDIUM },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 static int build_command(int argc, char **argv)
 {
-	static const char *drivers[DRIVERS_MAX];
-	struct build_opts o = { .drivers = drivers, .patch_init = true };
+	static const char *drivers[DRIVERS_MAX], *sources[SOURCES_MAX],
+		*kernels[SOURCES_MAX];
+	struct build_opts o = { .drivers = drivers,
+				.module_srcs = sources,
+				.kernels = kernels,
+				.patch_init = true };
 	int c;
 
 	for (;;) {
@@ -80,10 +93,17 @@ static int build_command(int argc, char **argv)
 			o.output = optarg;
 			break;
 		case 'm':
-			o.modules_dir = optarg;
+			if (o.nmodule_srcs == SOURCES_MAX)
+				return usage("too many -m options");
+			sources[o.nmodule_srcs++] = optarg;
 			break;
 		case 'k':
-			o.kernel = optarg;
+			if (o.nkernels == SOURCES_MAX)
+				return usage("too many -k options");
+			kernels[o.nkernels++] = optarg;
+			break;
+		case OPT_MEDIUM:
+			o.medium = optarg;
 			break;
 		case OPT_DRIVER:
 			if (o.ndrivers == DRIVERS_MAX)
@@ -107,9 +127,13 @@ static int build_command(int argc, char **argv)
 			return usage(NULL);
 		}
 	}
-	if (optind + 1 != argc)
+	if (o.medium && optind != argc)
+		return usage("build takes INPUT or --medium, not both");
+	if (o.medium && o.nkernels)
+		return usage("--medium serves the medium's own kernels: no -k");
+	if (!o.medium && optind + 1 != argc)
 		return usage("build takes one INPUT");
-	o.input = argv[optind];
+	o.input = o.medium ? NULL : argv[optind];
 	if (!o.output)
 		return usage("build needs -o OUTPUT");
 	if (build_run(&o) < 0) {

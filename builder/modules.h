@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The drivers to ship and everything they need, from the target kernel's
- * modules: a /lib/modules/<kver> tree (with modules.dep, libkmod's index
- * gives the dependencies; without, each module's modinfo does) or a flat
- * directory of .ko files. Compressed modules come out decompressed.
+ * One kernel's drivers and everything they need, in load order, from one
+ * module tree: a /lib/modules/<release> with its index (libkmod's order, as
+ * modprobe would load them), a flat directory of .ko files (each module's
+ * own modinfo), or a tree inside a KNOPPIX image (modtree.h).
  */
 #ifndef MV_MODULES_H
 #define MV_MODULES_H
 
 #include "buf.h"
+#include "modtree.h"
 
 #include <stdbool.h>
 
 struct module {
 	char *name; /* '-' spelled '_', as the kernel does */
-	char *source; /* the file it came from */
+	char *source; /* the file it came from, for messages */
 	struct buf image; /* the plain .ko */
 	char *vermagic;
 	uint16_t machine;
@@ -27,20 +28,43 @@ struct modreq {
 };
 
 struct modset {
+	char *release; /* the kernel release its modules are for */
+	char *from; /* the tree, for the report */
 	struct module *v; /* in load order: dependencies first */
 	size_t n;
 	char **builtin; /* requested or needed, but built in */
 	size_t nbuiltin;
-	bool used_index; /* dependencies came from modules.dep */
+	bool used_index; /* the order came from modules.dep */
 	char **skipped_soft; /* "dep (of module)": soft deps not found */
 	size_t nskipped_soft;
 };
 
-int modules_resolve(const char *dir, const struct modreq *req, size_t nreq,
+/*
+ * The modules req asks for, and their dependencies, out of tree. The
+ * release is the modules' (vermagic); fallback names it when every one is
+ * built in.
+ */
+int modules_resolve(struct modtree *tree, const struct modreq *req,
+		    size_t nreq, const char *fallback_release,
 		    struct modset *set);
 void modset_free(struct modset *set);
 
-/* "virtio-blk" -> "virtio_blk", also dropping a .ko[.xz|.zst|.gz] suffix */
-char *module_name_from(const char *file);
+/* Helpers for the two ways to the closure (kmodplan.c, closure.c). */
+struct module *modset_push(struct modset *set, const char *name,
+			   const char *source, struct buf *image);
+int name_list_push(char ***list, size_t *n, const char *name);
+bool name_list_has(char *const *list, size_t n, const char *name);
+
+/* From the tree's index, as modprobe orders them (no module bytes read). */
+struct modplan_item {
+	char *name, *path; /* path as libkmod gives it */
+	bool optional;
+};
+int kmod_plan(const char *dir, const struct modreq *req, size_t nreq,
+	      struct modplan_item **items, size_t *n, struct modset *set);
+
+/* From the modules' own modinfo; loads each module it visits into set. */
+int closure_resolve(const char *dir, const struct modreq *req, size_t nreq,
+		    struct modset *set);
 
 #endif

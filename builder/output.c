@@ -110,7 +110,7 @@ int output_write(const char *path, const char *input, const struct buf *data,
 
 	*kept_orig = false;
 	exists = stat(path, &out_st) == 0;
-	if (exists && stat(input, &in_st) == 0)
+	if (exists && input && stat(input, &in_st) == 0)
 		same = in_st.st_dev == out_st.st_dev &&
 		       in_st.st_ino == out_st.st_ino;
 	if (exists && !same && !force)

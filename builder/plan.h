@@ -6,21 +6,26 @@
 #include "archive.h"
 #include "build.h"
 #include "initpatch.h"
-#include "modules.h"
+#include "medium.h"
+#include "sets.h"
 
 #define OUR_DIR "lib/modules/minirt-virtio"
 #define BUILD_INFO OUR_DIR "/build-info"
-#define LOAD_ORDER OUR_DIR "/load-order"
+#define LOAD_ORDER "load-order" /* in OUR_DIR/<release>/ */
 
 struct plan {
 	const struct build_opts *opts;
+	const char *input; /* the minirt, as the user knows it */
+	const char *input_path; /* the file on disk; NULL inside an ISO */
+	struct medium medium;
+	bool has_medium;
 	struct archive ar;
 	size_t nseg; /* input segments kept (an old append dropped) */
 	size_t kept_bytes; /* input bytes kept, for append */
 	bool rebuilt;
 	struct cpio_entry *init; /* the original init */
 	uint16_t userland;
-	struct modset mods;
+	struct kernel_sets ks;
 	struct initpatch patch;
 	struct buf patched;
 	uint32_t mtime, next_ino;

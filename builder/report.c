@@ -8,8 +8,8 @@
 
 static void report_input(const struct plan *p)
 {
-	printf("input %s: %zu bytes, %zu segment%s%s\n", p->opts->input,
-	       p->ar.len, p->ar.nseg, p->ar.nseg == 1 ? "" : "s",
+	printf("input %s: %zu bytes, %zu segment%s%s\n", p->input, p->ar.len,
+	       p->ar.nseg, p->ar.nseg == 1 ? "" : "s",
 	       p->rebuilt ? ", built by minirt-virtio before (redone)" : "");
 	for (size_t s = 0; s < p->ar.nseg; s++)
 		printf("  segment %zu at %zu: %s, %zu entries\n", s + 1,
@@ -18,28 +18,60 @@ static void report_input(const struct plan *p)
 	printf("userland: %s\n", elf_machine_name(p->userland));
 }
 
-static void report_modules(const struct plan *p)
+/* "kernel R (linux64)" for the kernels it serves, or just "kernel R". */
+static void report_kernels_of(const struct plan *p, const struct modset *set)
+{
+	const char *sep = " (";
+
+	printf("kernel %s", set->release);
+	for (size_t i = 0; i < p->ks.nkernels; i++) {
+		if (strcmp(p->ks.kernels[i].release, set->release))
+			continue;
+		printf("%s%s", sep, p->ks.kernels[i].label);
+		sep = ", ";
+	}
+	printf("%s: modules from %s (order from %s):\n", *sep == ',' ? ")" : "",
+	       set->from, set->used_index ? "modules.dep" : "modinfo");
+}
+
+static void report_set(const struct plan *p, const struct modset *set)
 {
 	size_t total = 0;
 
-	if (p->mods.n && p->mods.v[0].vermagic)
-		printf("kernel: %.*s\n",
-		       (int)strcspn(p->mods.v[0].vermagic, " "),
-		       p->mods.v[0].vermagic);
-	printf("modules from %s (dependencies from %s):\n",
-	       p->opts->modules_dir,
-	       p->mods.used_index ? "modules.dep" : "modinfo");
-	for (size_t i = 0; i < p->mods.n; i++) {
-		printf("  %-28s %8zu bytes\n", p->mods.v[i].name,
-		       p->mods.v[i].image.len);
-		total += p->mods.v[i].image.len;
+	report_kernels_of(p, set);
+	for (size_t i = 0; i < set->n; i++) {
+		printf("  %-28s %8zu bytes%s\n", set->v[i].name,
+		       set->v[i].image.len,
+		       set->v[i].optional ? " (soft dependency)" : "");
+		total += set->v[i].image.len;
 	}
-	printf("  %zu modules, %zu bytes\n", p->mods.n, total);
-	for (size_t i = 0; i < p->mods.nbuiltin; i++)
-		printf("built in, skipped: %s\n", p->mods.builtin[i]);
-	for (size_t i = 0; i < p->mods.nskipped_soft; i++)
-		printf("soft dependency not found, skipped: %s\n",
-		       p->mods.skipped_soft[i]);
+	printf("  %zu modules, %zu bytes\n", set->n, total);
+	for (size_t i = 0; i < set->nbuiltin; i++)
+		printf("  built in, skipped: %s\n", set->builtin[i]);
+	for (size_t i = 0; i < set->nskipped_soft; i++)
+		printf("  soft dependency not found, skipped: %s\n",
+		       set->skipped_soft[i]);
+}
+
+static void report_image(const struct modimage *m)
+{
+	if (m->is_cloop && m->cloop.nblocks)
+		printf("read %u of %u blocks of %s (%u unpacked)\n",
+		       m->cloop.distinct, m->cloop.nblocks, m->name,
+		       m->cloop.unpacked);
+}
+
+static void report_modules(const struct plan *p)
+{
+	for (size_t i = 0; i < p->ks.nsets; i++)
+		report_set(p, &p->ks.sets[i]);
+	for (size_t i = 0; i < p->ks.nimages; i++)
+		report_image(&p->ks.images[i]);
+	for (size_t m = 0; m < p->ks.nmedia; m++)
+		for (size_t i = 0; i < p->ks.media[m].nimages; i++)
+			report_image(&p->ks.media[m].images[i]);
+	for (size_t i = 0; p->has_medium && i < p->medium.nimages; i++)
+		report_image(&p->medium.images[i]);
 }
 
 static void report_init(const struct plan *p)
@@ -70,5 +102,5 @@ void report(const struct plan *p, bool kept_orig)
 		printf("recompressed %zu of %zu bytes; the rest kept its compressed blocks\n",
 		       p->plain_len - p->reused, p->plain_len);
 	if (kept_orig)
-		printf("the original is kept as %s.orig\n", p->opts->input);
+		printf("the original is kept as %s.orig\n", p->input_path);
 }

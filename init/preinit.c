@@ -14,12 +14,14 @@
 #include "text.h"
 #include "waitdev.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,7 +38,8 @@ struct run {
 	char cmdline[4096];
 	long long start_ns, load_ns, wait_ns;
 	unsigned modules_ok, modules_total;
-	bool no_loadorder, timed_out;
+	bool no_loadorder, no_set, timed_out;
+	char release[65]; /* uname -r: which set of modules is ours */
 	struct disk_names old, seen;
 	struct mounted proc, sys;
 };
@@ -157,8 +160,14 @@ static void load_listed(struct run *run, int dirfd)
 
 	n = read_small(dirfd, LOADORDER_NAME, list, sizeof(list));
 	if (n < 0) {
+		struct text t;
+
 		run->no_loadorder = true;
-		log_error(MODULE_DIR "/" LOADORDER_NAME, (int)-n);
+		text_reset(&t);
+		text_add(&t, MODULE_DIR "/");
+		text_add(&t, run->release);
+		text_add(&t, "/" LOADORDER_NAME);
+		log_error(t.buf, (int)-n);
 		return;
 	}
 	while (loadorder_next(&pos, list + n, &e)) {
@@ -191,13 +200,68 @@ static void load_extra(struct run *run, int dirfd)
 	}
 }
 
+static int add_set_name(int dirfd, const char *name, unsigned char type,
+			void *arg)
+{
+	(void)dirfd;
+	if (type == DT_DIR || type == DT_UNKNOWN) {
+		text_add(arg, " ");
+		text_add(arg, name);
+	}
+	return 0;
+}
+
+/* One minirt serves several kernels: say which ones it has modules for. */
+static void say_no_set(const struct run *run, int err)
+{
+	int fd = open(MODULE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct text t;
+
+	text_reset(&t);
+	text_add(&t, "no modules for kernel ");
+	text_add(&t, run->release);
+	if (fd < 0) {
+		log_error(t.buf, err);
+		return;
+	}
+	text_add(&t, " here; this minirt has them for:");
+	dir_each(fd, add_set_name, &t);
+	close(fd);
+	log_text(&t);
+}
+
+/* MODULE_DIR/<release>: the modules built for the running kernel. */
+static int open_set(struct run *run)
+{
+	struct utsname u;
+	int fd;
+
+	if (uname(&u) < 0) {
+		log_error("uname", errno);
+		return -1;
+	}
+	memcpy(run->release, u.release, sizeof(run->release) - 1);
+	fd = openat(AT_FDCWD, MODULE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		int set = openat(fd, run->release,
+				 O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (set < 0)
+			say_no_set(run, errno);
+		close(fd);
+		fd = set;
+	} else {
+		log_error(MODULE_DIR, errno);
+	}
+	return fd;
+}
+
 static void load_modules(struct run *run)
 {
-	int dirfd = open(MODULE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dirfd = open_set(run);
 
 	if (dirfd < 0) {
-		run->no_loadorder = true;
-		log_error(MODULE_DIR, errno);
+		run->no_loadorder = run->no_set = true;
 		return;
 	}
 	load_listed(run, dirfd);
@@ -320,7 +384,10 @@ static void summary(const struct run *run)
 	struct text t;
 
 	text_reset(&t);
-	if (run->no_loadorder) {
+	if (run->no_set) {
+		text_add(&t, "no modules for kernel ");
+		text_add(&t, run->release);
+	} else if (run->no_loadorder) {
 		text_add(&t, "no modules to load");
 	} else {
 		if (run->modules_ok != run->modules_total) {

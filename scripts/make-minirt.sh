@@ -2,7 +2,8 @@
 # A KNOPPIX-like minirt from Debian packages, without root:
 #   make-minirt.sh OUT ARCH MODDIR INIT COMP [early]
 # ARCH amd64|i386 (busybox-static of that architecture), MODDIR a kernel's
-# /lib/modules/<kver> (its filesystem modules go to /modules), INIT one of
+# /lib/modules/<kver> (its filesystem modules go to /modules) or "none"
+# (an empty /modules: a minirt for several kernels), INIT one of
 # tests/fixtures/*-init or a path, COMP gzip|xz|zstd|none; "early" puts an
 # uncompressed early cpio (a dummy microcode file) in front. EXTRA_LIST may
 # name a file of more gen-cpio lines.
@@ -70,7 +71,8 @@ busybox_for() {
 
 	# Filesystem drivers, loaded by the init's load_modules.
 	order=""
-	for m in crc16 mbcache jbd2 crc32c_generic ext4; do
+	[ "$moddir" = none ] && fs_modules="" || fs_modules="crc16 mbcache jbd2 crc32c_generic ext4"
+	for m in $fs_modules; do
 		f=$(find "$moddir/kernel" -name "$m.ko" | head -n1)
 		[ -n "$f" ] || { echo "make-minirt: no $m.ko in $moddir" >&2; exit 1; }
 		echo "file /modules/$m.ko $f 644 0 0"

@@ -1,12 +1,15 @@
 #!/bin/bash
-# One boot test: boot-one.sh NAME FLAVOUR INITRD DEVICES APPEND EXPECT
+# One boot test: boot-one.sh NAME KERNEL INITRD DEVICES APPEND EXPECT
+# KERNEL: a flavour of cache/kernels/ (amd64, 686), or a path below the
+# fixtures (medium/flat/linux64); "i386:" in front boots it in
+# qemu-system-i386 instead of qemu-system-x86_64.
 # DEVICES: space-separated blk:DISK, modern:DISK, scsi:DISK (build/fixtures/
 # DISK.img), mem:MiB; APPEND: more kernel command line. Passes only if the
 # console shows the EXPECT line (or, for EXPECT "~TEXT", TEXT within a line,
 # for full-screen programs; "A && B" wants both); a timeout fails. Prints "PASS: NAME" or "FAIL".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-name=$1 flavour=$2 initrd=$3 devices=$4 append=$5 expect=$6
+name=$1 kernel=$2 initrd=$3 devices=$4 append=$5 expect=$6
 f=${FIXTURES:-$root/build/fixtures}
 log=${BOOT_LOGS:-$root/build/boot}/$name.log
 mkdir -p "$(dirname "$log")"
@@ -49,9 +52,18 @@ seen() {
 }
 : >"$log"
 start=$(date +%s)
-timeout "$timeout_s" qemu-system-x86_64 -accel tcg -m "$mem" -smp 1 -nographic \
+qemu=qemu-system-x86_64
+if [ "${kernel#i386:}" != "$kernel" ]; then
+	qemu=qemu-system-i386
+	kernel=${kernel#i386:}
+fi
+case $kernel in
+*/*) kernel=$f/$kernel ;;
+*) kernel=$root/cache/kernels/$kernel/vmlinuz ;;
+esac
+timeout "$timeout_s" "$qemu" -accel tcg -m "$mem" -smp 1 -nographic \
 	-no-reboot -nodefaults -serial stdio \
-	-kernel "$root/cache/kernels/$flavour/vmlinuz" -initrd "$f/$initrd" \
+	-kernel "$kernel" -initrd "$f/$initrd" \
 	-append "console=ttyS0 panic=-1 $append" "${args[@]}" \
 	</dev/null >"$log" 2>&1 &
 qemu=$!

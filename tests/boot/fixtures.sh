@@ -57,7 +57,7 @@ mangle() { # OUT [edits]
 	shift
 	build/mangle-cpio "$f/k6-built.gz" "$f/$out.gz" "$@"
 }
-ours=lib/modules/minirt-virtio
+ours=lib/modules/minirt-virtio/$(cat cache/kernels/amd64/kver)
 head -c 30000 /dev/urandom >"$f/garbage.ko"
 mangle k6-corrupt --replace "$ours/virtio_balloon.ko" "$f/garbage.ko"
 mangle k6-missing --delete "$ours/virtio_blk.ko"
@@ -65,6 +65,26 @@ mangle k6-vermagic --replace "$ours/virtio_blk.ko" \
 	"$(find "$(mods 686 nodep)" -name virtio_blk.ko)"
 mangle k6-no-order --delete "$ours/load-order"
 mangle k6-no-orig --delete init.orig
+
+# The stand-in KNOPPIX medium, and one minirt built from it for both of its
+# kernels; the same from its flat copy, and from a V4.0 image with -m/-k,
+# must be the very same bytes.
+medium=$f/medium
+[ -e "$medium/knoppix.iso" ] || scripts/make-medium.sh "$medium"
+medium_build() { # OUT [options]
+	local out=$1
+	shift
+	"$mv" build --force --driver ext4 "$@" -o "$f/$out" >"$f/$out.report" 2>&1 ||
+		{ cat "$f/$out.report" >&2; exit 1; }
+}
+medium_build medium-built.gz --medium "$medium/knoppix.iso"
+medium_build medium-flat-built.gz --medium "$medium/flat"
+medium_build medium-v4-built.gz -m "$medium/KNOPPIX-v4" \
+	-k "$medium/flat/linux" -k "$medium/flat/linux64" "$medium/flat/minirt.gz"
+for other in medium-flat-built.gz medium-v4-built.gz; do
+	cmp -s "$f/medium-built.gz" "$f/$other" ||
+		{ echo "fixtures: $other differs from medium-built.gz" >&2; exit 1; }
+done
 
 # Inits nobody here wrote: Debian's installer and Debian's mkinitramfs.
 cp "$f/mkinitramfs.img" "$f/mkinitramfs.gz"

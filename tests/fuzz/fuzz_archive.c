@@ -21,6 +21,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			cpio_write(&ar.seg[s].entries, &out);
 		buf_free(&out);
 	}
-	archive_free(&ar);
+	archive_release(&ar);
 	return 0;
 }

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	const char *pos = (const char *)data, *end = pos + len;
 	struct loadorder_entry e;
-	const char *names[16];
+	struct modlist_item items[16];
 	char *text;
 
 	while (loadorder_next(&pos, end, &e)) {
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		return 0;
 	memcpy(text, data, len);
 	text[len] = '\0';
-	modlist_parse(text, names, 16);
+	modlist_parse(text, items, 16);
 	free(text);
 	return 0;
 }

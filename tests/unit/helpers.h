@@ -75,19 +75,39 @@ static inline int run(const char *fmt, ...)
 	return system(cmd);
 }
 
-/* The unpacked kernel's module tree: "nodep" as packaged, "dep" after depmod.
- */
-static inline char *kernel_modules(const char *variant)
+/* The cached amd64 kernel's release ("6.1.0-27-amd64"): never hard-coded. */
+static inline char *kernel_release(void)
 {
-	char path[512], kver[128] = "";
+	char kver[128] = "";
 	FILE *f = fopen(KERNEL_CACHE "/kver", "r");
 
 	assert_non_null(f);
 	assert_non_null(fgets(kver, sizeof(kver), f));
 	fclose(f);
 	kver[strcspn(kver, "\n")] = '\0';
+	return strdup(kver);
+}
+
+/* The unpacked kernel's module tree: "nodep" as packaged, "dep" after depmod.
+ */
+static inline char *kernel_modules(const char *variant)
+{
+	char path[512], *kver = kernel_release();
+
 	snprintf(path, sizeof(path), KERNEL_CACHE "/%s/lib/modules/%s", variant,
 		 kver);
+	free(kver);
+	return strdup(path);
+}
+
+/* Where a build puts a module of the cached kernel, in the minirt. */
+static inline char *shipped(const char *file)
+{
+	char path[512], *kver = kernel_release();
+
+	snprintf(path, sizeof(path), "lib/modules/minirt-virtio/%s/%s", kver,
+		 file);
+	free(kver);
 	return strdup(path);
 }
 

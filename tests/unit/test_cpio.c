@@ -86,7 +86,7 @@ static void gnu_cpio_archive(void **state)
 	assert_int_equal(cpio_write(&ar.seg[0].entries, &again), 0);
 	assert_int_equal(again.len, len);
 	assert_memory_equal(again.data, bytes, len);
-	archive_free(&ar);
+	archive_release(&ar);
 	buf_free(&again);
 	free(bytes);
 
@@ -96,7 +96,7 @@ static void gnu_cpio_archive(void **state)
 	assert_int_equal(ar.nseg, 2);
 	assert_int_equal(ar.seg[1].entries.archives, 2);
 	assert_int_equal(ar.seg[1].entries.n, 10);
-	archive_free(&ar);
+	archive_release(&ar);
 	remove_tree(dir);
 	free(dir);
 }
@@ -122,7 +122,7 @@ static void early_cpio_then_compressed(void **state)
 	assert_int_equal(ar.seg[1].comp, COMP_ZSTD);
 	assert_int_equal(ar.seg[1].padding, 7);
 	assert_string_equal(ar.seg[1].entries.v[0].name, "init");
-	archive_free(&ar);
+	archive_release(&ar);
 	cpio_free(&early);
 	cpio_free(&main_list);
 	buf_free(&plain);
@@ -138,7 +138,7 @@ static void expect_bad(const void *data, size_t len, const char *message)
 	assert_int_equal(archive_parse(&ar, copy, len), -1);
 	if (!strstr(error_text(), message))
 		fail_msg("\"%s\" lacks \"%s\"", error_text(), message);
-	archive_free(&ar);
+	archive_release(&ar);
 }
 
 static struct buf one_entry(const char *name, const char *data)
@@ -215,11 +215,11 @@ static void filesystem_images(void **state)
 	snprintf(path, sizeof(path), "%s/ext2.img", dir);
 	assert_int_equal(archive_read(&ar, path), -1);
 	assert_non_null(strstr(error_text(), "ext2 filesystem image"));
-	archive_free(&ar);
+	archive_release(&ar);
 	snprintf(path, sizeof(path), "%s/ext2.img.gz", dir);
 	assert_int_equal(archive_read(&ar, path), -1);
 	assert_non_null(strstr(error_text(), "compressed ext2 filesystem"));
-	archive_free(&ar);
+	archive_release(&ar);
 	remove_tree(dir);
 	free(dir);
 }

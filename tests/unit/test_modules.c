@@ -3,8 +3,23 @@
 #include "helpers.h"
 #include "elf.h"
 #include "kernel.h"
+#include "modinfo.h"
 #include "modlist.h"
 #include "modules.h"
+
+/* The modules req asks for, out of the directory dir. */
+static int resolve(const char *dir, const struct modreq *req, size_t n,
+		   struct modset *set)
+{
+	struct modtree tree;
+	int ret = modtree_from_dir(&tree, dir);
+
+	memset(set, 0, sizeof(*set));
+	if (!ret)
+		ret = modules_resolve(&tree, req, n, NULL, set);
+	modtree_free(&tree);
+	return ret;
+}
 
 static const struct modreq virtio[] = {
 	{ "virtio_pci", true },
@@ -53,7 +68,7 @@ static void closure_from_modinfo(void **state)
 	struct modset set;
 
 	(void)state;
-	assert_int_equal(modules_resolve(dir, virtio, 3, &set), 0);
+	assert_int_equal(resolve(dir, virtio, 3, &set), 0);
 	assert_false(set.used_index);
 	check_virtio_closure(&set);
 	modset_free(&set);
@@ -66,13 +81,13 @@ static void closure_from_modules_dep(void **state)
 	struct modset set, other;
 
 	(void)state;
-	assert_int_equal(modules_resolve(dir, virtio, 3, &set), 0);
+	assert_int_equal(resolve(dir, virtio, 3, &set), 0);
 	assert_true(set.used_index);
 	check_virtio_closure(&set);
 	/* Hard dependencies agree whichever way they were found. */
-	assert_int_equal(modules_resolve(nodep, virtio, 2, &other), 0);
+	assert_int_equal(resolve(nodep, virtio, 2, &other), 0);
 	modset_free(&set);
-	assert_int_equal(modules_resolve(dir, virtio, 2, &set), 0);
+	assert_int_equal(resolve(dir, virtio, 2, &set), 0);
 	assert_int_equal(set.n, other.n);
 	for (size_t i = 0; i < other.n; i++)
 		assert_true(position(&set, other.v[i].name) >= 0);
@@ -95,7 +110,7 @@ static void seed_five_files(void **state)
 		assert_int_equal(run("cp $(find %s -name %s.ko) %s/", tree,
 				     five[i], dir),
 				 0);
-	assert_int_equal(modules_resolve(dir, virtio, 2, &set), -1);
+	assert_int_equal(resolve(dir, virtio, 2, &set), -1);
 	snprintf(want, sizeof(want),
 		 "virtio_pci needs virtio_pci_modern_dev"
 		 " and virtio_pci_legacy_dev, which are not in %s",
@@ -123,7 +138,7 @@ static void compressed_modules(void **state)
 			     "virtio_ring.ko && gzip virtio_blk.ko",
 			     dir, getcwd(path, sizeof(path)), tree),
 			 0);
-	assert_int_equal(modules_resolve(dir, blk, 1, &set), 0);
+	assert_int_equal(resolve(dir, blk, 1, &set), 0);
 	assert_int_equal(set.n, 3);
 	snprintf(path, sizeof(path), "gzip -dc %s/virtio_blk.ko.gz >%s/plain",
 		 dir, dir);
@@ -150,14 +165,14 @@ static void built_in(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/modules.builtin", dir);
 	write_bytes(path, list, strlen(list));
-	assert_int_equal(modules_resolve(dir, virtio, 3, &set), 0);
+	assert_int_equal(resolve(dir, virtio, 3, &set), 0);
 	assert_int_equal(set.n, 0);
 	assert_int_equal(set.nbuiltin, 2);
 	assert_string_equal(set.builtin[1], "virtio_blk");
 	modset_free(&set);
 	/* Without them built in, virtio_blk missing is an error. */
 	unlink(path);
-	assert_int_equal(modules_resolve(dir, virtio, 3, &set), -1);
+	assert_int_equal(resolve(dir, virtio, 3, &set), -1);
 	assert_non_null(strstr(error_text(), "virtio_pci is neither in"));
 	modset_free(&set);
 	remove_tree(dir);
@@ -196,24 +211,24 @@ static void bad_module_sets(void **state)
 	fake_module(dir, "a", "name=a;depends=b;vermagic=6.1.0 SMP", "cc");
 	fake_module(dir, "b", "name=b;depends=c;vermagic=6.1.0 SMP", "cc");
 	fake_module(dir, "c", "name=c;depends=a;vermagic=6.1.0 SMP", "cc");
-	assert_int_equal(modules_resolve(dir, a, 1, &set), -1);
+	assert_int_equal(resolve(dir, a, 1, &set), -1);
 	assert_string_equal(error_text(), "dependency cycle: a -> b -> c -> a");
 	modset_free(&set);
 
 	fake_module(dir, "c", "name=c;depends=;vermagic=5.10.0 SMP", "cc");
-	assert_int_equal(modules_resolve(dir, a, 1, &set), -1);
+	assert_int_equal(resolve(dir, a, 1, &set), -1);
 	assert_non_null(strstr(error_text(), "built for \"6.1.0 SMP\" but c"));
 	modset_free(&set);
 
 	fake_module(dir, "c", "name=c;depends=;vermagic=6.1.0 SMP",
 		    "i686-linux-gnu-gcc");
-	assert_int_equal(modules_resolve(dir, a, 1, &set), -1);
+	assert_int_equal(resolve(dir, a, 1, &set), -1);
 	assert_non_null(strstr(error_text(), "is for x86_64 but c for i386"));
 	modset_free(&set);
 
 	snprintf(path, sizeof(path), "%s/c.ko", dir);
 	write_bytes(path, "not an ELF file", 15);
-	assert_int_equal(modules_resolve(dir, a, 1, &set), -1);
+	assert_int_equal(resolve(dir, a, 1, &set), -1);
 	assert_non_null(strstr(error_text(), "is not a kernel module"));
 	modset_free(&set);
 	remove_tree(dir);
@@ -223,34 +238,142 @@ static void bad_module_sets(void **state)
 static void kernel_version_match(void **state)
 {
 	static const struct modreq blk[] = { { "virtio_blk", true } };
-	char *tree = kernel_modules("nodep"), *dir = temp_dir();
+	char *tree = kernel_modules("nodep");
+	struct modset set;
+	struct kernel k;
+
+	(void)state;
+	assert_int_equal(resolve(tree, blk, 1, &set), 0);
+	assert_int_equal(kernel_read(KERNEL_CACHE "/vmlinuz", &k), 0);
+	assert_string_equal(k.release, set.release);
+	assert_true(k.is_64bit);
+	assert_int_equal(kernel_check(&k, &set), 0);
+	free(set.release);
+	set.release = strdup("3.0.4");
+	assert_int_equal(kernel_check(&k, &set), -1);
+	assert_non_null(strstr(error_text(), "is for kernel 3.0.4, but"));
+	kernel_free(&k);
+	assert_int_equal(kernel_read("/bin/sh", &k), -1);
+	assert_non_null(strstr(error_text(), "not an x86 bzImage"));
+	modset_free(&set);
+	free(tree);
+}
+
+/* ext4's soft dependency is an alias, crypto-crc32c: found either way. */
+static void soft_dependency_alias(void **state)
+{
+	static const struct modreq ext4[] = { { "ext4", true } };
+	static const char *const variants[] = { "dep", "nodep" };
+
+	(void)state;
+	for (size_t v = 0; v < 2; v++) {
+		char *dir = kernel_modules(variants[v]);
+		struct modset set;
+		long crc, fs;
+
+		assert_int_equal(resolve(dir, ext4, 1, &set), 0);
+		assert_int_equal(set.nskipped_soft, 0);
+		crc = position(&set, "crc32c_generic");
+		fs = position(&set, "ext4");
+		assert_true(crc >= 0 && crc < fs);
+		assert_true(set.v[crc].optional);
+		assert_false(set.v[fs].optional);
+		assert_false(set.v[position(&set, "jbd2")].optional);
+		modset_free(&set);
+		free(dir);
+	}
+}
+
+/* A copy of a tree whose index names modules it lacks is refused. */
+static void index_names_missing_file(void **state)
+{
+	static const struct modreq blk[] = { { "virtio_blk", true } };
+	char *tree = kernel_modules("dep"), *dir = temp_dir();
 	struct modset set;
 
 	(void)state;
-	assert_int_equal(modules_resolve(tree, blk, 1, &set), 0);
-	assert_int_equal(kernel_check(KERNEL_CACHE "/vmlinuz", &set), 0);
-	free(set.v[0].vermagic);
-	set.v[0].vermagic = strdup("3.0.4 SMP mod_unload 686");
-	assert_int_equal(kernel_check(KERNEL_CACHE "/vmlinuz", &set), -1);
-	assert_non_null(strstr(error_text(), "is for kernel 3.0.4, but"));
-	assert_int_equal(kernel_check("/bin/sh", &set), -1);
-	assert_non_null(strstr(error_text(), "not an x86 bzImage"));
+	assert_int_equal(run("cp %s/modules.* %s/ && mkdir -p %s/kernel && cp "
+			     "$(find %s -name virtio_blk.ko) %s/kernel/",
+			     tree, dir, dir, tree, dir),
+			 0);
+	assert_int_equal(resolve(dir, blk, 1, &set), -1);
+	assert_non_null(strstr(error_text(), "which is not in"));
 	modset_free(&set);
 	remove_tree(dir);
 	free(dir);
 	free(tree);
 }
 
-static void module_list_file(void **state)
+/* Modules linked in from elsewhere count; a huge file is no module. */
+static void linked_and_oversized(void **state)
 {
-	char text[] = "# default set\n  virtio_blk # the disk\n\n#x\n"
-		      "\tsd_mod  extra words\r\nvirtio_pci";
-	const char *names[2];
+	static const struct modreq blk[] = { { "virtio_blk", true } };
+	char *tree = kernel_modules("nodep"), *dir = temp_dir(), cwd[512];
+	struct modset set;
 
 	(void)state;
-	assert_int_equal(modlist_parse(text, names, 2), 3);
-	assert_string_equal(names[0], "virtio_blk");
-	assert_string_equal(names[1], "sd_mod");
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(run("for m in virtio virtio_ring virtio_blk; do "
+			     "ln -s %s/$(find %s -name $m.ko) %s/; done",
+			     cwd, tree, dir),
+			 0);
+	assert_int_equal(resolve(dir, blk, 1, &set), 0);
+	assert_int_equal(set.n, 3);
+	modset_free(&set);
+	assert_int_equal(run("rm %s/virtio.ko && truncate -s 300M %s/virtio.ko",
+			     dir, dir),
+			 0);
+	assert_int_equal(resolve(dir, blk, 1, &set), -1);
+	assert_non_null(strstr(error_text(), "at most 256 MiB"));
+	modset_free(&set);
+	remove_tree(dir);
+	free(dir);
+	free(tree);
+}
+
+/* .modinfo straight from the module in memory, as modinfo(8) shows it. */
+static void modinfo_in_memory(void **state)
+{
+	char *tree = kernel_modules("nodep"), path[600], *kver = kernel_release();
+	struct buf image = { 0 };
+	struct modinfo mi;
+	FILE *f;
+	bool alias = false;
+
+	(void)state;
+	snprintf(path, sizeof(path), "find %s -name virtio_blk.ko", tree);
+	f = popen(path, "r");
+	assert_non_null(fgets(path, sizeof(path), f));
+	pclose(f);
+	path[strcspn(path, "\n")] = '\0';
+	image.data = slurp(path, &image.len);
+	assert_int_equal(modinfo_read(image.data, image.len, &mi), 0);
+	assert_int_equal(mi.machine, ELF_MACHINE_X86_64);
+	assert_int_equal(strncmp(mi.vermagic, kver, strlen(kver)), 0);
+	assert_string_equal(mi.depends, "virtio,virtio_ring");
+	for (size_t i = 0; i < mi.naliases; i++)
+		alias |= !strcmp(mi.aliases[i], "virtio:d00000002v*");
+	assert_true(alias);
+	modinfo_free(&mi);
+	assert_int_equal(modinfo_read((const uint8_t *)"\177ELF", 4, &mi), -1);
+	modinfo_free(&mi);
+	buf_free(&image);
+	free(tree);
+	free(kver);
+}
+
+static void module_list_file(void **state)
+{
+	char text[] = "# default set\n  virtio_blk required # the disk\n\n#x\n"
+		      "\tsd_mod  extra words\r\nvirtio_pci\trequired";
+	struct modlist_item items[2];
+
+	(void)state;
+	assert_int_equal(modlist_parse(text, items, 2), 3);
+	assert_string_equal(items[0].name, "virtio_blk");
+	assert_true(items[0].required);
+	assert_string_equal(items[1].name, "sd_mod");
+	assert_false(items[1].required);
 }
 
 int main(void)
@@ -263,6 +386,10 @@ int main(void)
 		cmocka_unit_test(built_in),
 		cmocka_unit_test(bad_module_sets),
 		cmocka_unit_test(kernel_version_match),
+		cmocka_unit_test(soft_dependency_alias),
+		cmocka_unit_test(index_names_missing_file),
+		cmocka_unit_test(linked_and_oversized),
+		cmocka_unit_test(modinfo_in_memory),
 		cmocka_unit_test(module_list_file),
 	};
 

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The load order from a tree's index, as modprobe works it out: libkmod's
+ * dry run of an insertion lists each module to load, soft dependencies and
+ * all, with no module file opened.
+ */
+#include "modules.h"
+#include "modfile.h"
+
+#include <libkmod.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct planner {
+	struct kmod_ctx *kmod;
+	const char *dir;
+	struct modplan_item *items;
+	size_t n;
+	struct modset *set;
+	int error;
+};
+
+/* Its complaints would be a second, unasked-for error line. */
+static void quiet(void *data, int priority, const char *file, int line,
+		  const char *fn, const char *format, va_list args)
+{
+	(void)data;
+	(void)priority;
+	(void)file;
+	(void)line;
+	(void)fn;
+	(void)format;
+	(void)args;
+}
+
+/* libkmod's print callback has no user pointer: the plan in progress. */
+static struct planner *planning;
+
+static long item_index(const struct planner *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->items[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+static void on_action(struct kmod_module *mod, bool install,
+		      const char *options)
+{
+	struct planner *p = planning;
+	const char *path = kmod_module_get_path(mod);
+	struct modplan_item *v;
+	char *name;
+
+	(void)install;
+	(void)options;
+	if (p->error)
+		return;
+	name = module_name_from(kmod_module_get_name(mod));
+	if (!name || item_index(p, name) >= 0 ||
+	    name_list_has(p->set->builtin, p->set->nbuiltin, name)) {
+		p->error = name ? 0 : -1;
+		free(name);
+		return;
+	}
+	if (!path) { /* built in */
+		p->error = name_list_push(&p->set->builtin, &p->set->nbuiltin,
+					  name);
+		free(name);
+		return;
+	}
+	v = realloc(p->items, (p->n + 1) * sizeof(*v));
+	if (!v) {
+		free(name);
+		p->error = error_set("out of memory");
+		return;
+	}
+	p->items = v;
+	v[p->n] = (struct modplan_item){ name, xstrdup(path), true };
+	p->error = v[p->n].path ? 0 : -1;
+	p->n++;
+}
+
+/*
+ * A requested module and its hard dependencies must load; what only soft
+ * dependencies bring in may fail (crc32c_intel on a CPU without SSE4.2).
+ */
+static void mark_needed(struct planner *p, struct kmod_module *mod)
+{
+	struct kmod_list *deps = kmod_module_get_dependencies(mod), *l;
+	char *name = module_name_from(kmod_module_get_name(mod));
+	long i = name ? item_index(p, name) : -1;
+
+	if (i >= 0)
+		p->items[i].optional = false;
+	free(name);
+	kmod_list_foreach (l, deps) {
+		struct kmod_module *dep = kmod_module_get_module(l);
+
+		mark_needed(p, dep);
+		kmod_module_unref(dep);
+	}
+	kmod_module_unref_list(deps);
+}
+
+static int probe(struct planner *p, struct kmod_module *mod)
+{
+	int ret;
+
+	planning = p;
+	ret = kmod_module_probe_insert_module(
+		mod,
+		KMOD_PROBE_DRY_RUN | KMOD_PROBE_IGNORE_LOADED |
+			KMOD_PROBE_IGNORE_COMMAND,
+		NULL, NULL, NULL, on_action);
+	planning = NULL;
+	if (p->error)
+		return -1;
+	if (ret < 0)
+		return error_set("%s: libkmod cannot order %s: %s", p->dir,
+				 kmod_module_get_name(mod), strerror(-ret));
+	mark_needed(p, mod);
+	return 0;
+}
+
+static int missing(const struct planner *p, const struct modreq *req)
+{
+	if (req->required)
+		return error_set("%s is neither in %s nor built into the kernel",
+				 req->name, p->dir);
+	fprintf(stderr, "minirt-virtio: warning: %s is not in %s; left out\n",
+		req->name, p->dir);
+	return 0;
+}
+
+static int plan_one(struct planner *p, const struct modreq *req)
+{
+	struct kmod_list *list = NULL, *l;
+	int ret = 0;
+
+	if (kmod_module_new_from_lookup(p->kmod, req->name, &list) < 0)
+		return error_set("%s: libkmod cannot look up %s", p->dir,
+				 req->name);
+	if (!list)
+		return missing(p, req);
+	/* An alias may name several modules: modprobe loads them all. */
+	kmod_list_foreach (l, list) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		if (!ret)
+			ret = probe(p, mod);
+		kmod_module_unref(mod);
+	}
+	kmod_module_unref_list(list);
+	return ret;
+}
+
+int kmod_plan(const char *dir, const struct modreq *req, size_t nreq,
+	      struct modplan_item **items, size_t *n, struct modset *set)
+{
+	static const char *const no_config[] = { NULL };
+	struct planner p = { .dir = dir, .set = set };
+	int ret = 0;
+
+	/* The target's modules, not this machine's: no host config. */
+	p.kmod = kmod_new(dir, no_config);
+	if (!p.kmod)
+		return error_set("libkmod: cannot start");
+	kmod_set_log_fn(p.kmod, quiet, NULL);
+	if (kmod_load_resources(p.kmod) < 0)
+		ret = error_set("%s: libkmod cannot read its index", dir);
+	for (size_t i = 0; !ret && i < nreq; i++)
+		ret = plan_one(&p, &req[i]);
+	kmod_unref(p.kmod);
+	*items = p.items;
+	*n = p.n;
+	return ret;
+}

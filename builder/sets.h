@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernels a minirt must serve and one module set for each: from the
+ * medium (its kernels, modules out of its KNOPPIX images), or from -k
+ * kernels and -m sources (directories, cloop images, ISOs). Without any
+ * kernel named, every tree the sources hold makes a set.
+ */
+#ifndef MV_SETS_H
+#define MV_SETS_H
+
+#include "build.h"
+#include "kernel.h"
+#include "medium.h"
+#include "modules.h"
+
+struct kernel_sets {
+	struct kernel *kernels; /* -k, or the medium's (not owned) */
+	size_t nkernels;
+	bool own_kernels;
+	struct modimage *images; /* -m images */
+	size_t nimages;
+	struct medium *media; /* -m ISOs of KNOPPIX media */
+	size_t nmedia;
+	struct modtree *trees;
+	size_t ntrees;
+	struct modset *sets; /* in the kernels' order */
+	size_t nsets;
+};
+
+int sets_resolve(struct kernel_sets *ks, const struct build_opts *o,
+		 struct medium *medium, const struct modreq *req, size_t nreq);
+void sets_free(struct kernel_sets *ks);
+
+#endif

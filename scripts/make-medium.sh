@@ -1,0 +1,60 @@
+#!/bin/bash
+# Stand-in KNOPPIX media from Debian's 686 and amd64 kernels, without root:
+#   make-medium.sh OUTDIR
+# OUTDIR/inner.iso   ISO9660 + Rock Ridge: both kernels' depmod'd module
+#                    trees in lib/modules/, and filler files before and after
+#                    them so that it holds more than 4 GiB, as a DVD does
+# OUTDIR/tree/       the ISO's tree: boot/isolinux/{linux,linux64,minirt.gz}
+#                    and KNOPPIX/KNOPPIX (inner.iso through create_compressed_fs,
+#                    cloop V2.0); linux is the 686 kernel, linux64 the amd64 one
+# OUTDIR/knoppix.iso that tree as an ISO (genisoimage -R -J)
+# OUTDIR/flat/       the seed's /boot/KNOPPIX: {linux,linux64,minirt.gz,KNOPPIX}
+# OUTDIR/modules.iso only the module trees (no filler)
+# OUTDIR/KNOPPIX-v4  modules.iso as cloop V4.0, header at the end, block
+#                    compressions mixed (zlib, none, xz, lz4, lzo)
+# The minirt has an i386 userland and no modules of its own: one minirt
+# for two kernels cannot carry either kernel's modules in /modules.
+# inner.iso is not kept (it is only filler around modules.iso's trees).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$1
+FILLER_MB=${FILLER_MB:-1100} # per file; four files
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+work=$out/stage
+rm -rf "$work" "$out/tree" "$out/flat"
+mkdir -p "$work/mods/lib/modules" "$work/dvd"
+trap 'rm -rf "$work"' EXIT
+
+for flavour in 686 amd64; do
+	kver=$(cat "$root/cache/kernels/$flavour/kver")
+	cp -al "$root/cache/kernels/$flavour/dep/lib/modules/$kver" \
+		"$work/mods/lib/modules/$kver"
+done
+genisoimage -quiet -R -o "$out/modules.iso" "$work/mods"
+"$root/build/mkcloop4" "$out/modules.iso" "$out/KNOPPIX-v4"
+
+# The DVD: filler (sparse, so cheap to make) before and after lib/.
+cp -al "$work/mods/lib" "$work/dvd/lib"
+mkdir -p "$work/dvd/bin" "$work/dvd/usr/share/filler" "$work/dvd/etc"
+truncate -s "${FILLER_MB}M" "$work/dvd/bin/filler-a" "$work/dvd/bin/filler-b"
+truncate -s "${FILLER_MB}M" "$work/dvd/usr/share/filler/c" "$work/dvd/usr/share/filler/d"
+echo "KNOPPIX stand-in for minirt-virtio's tests" >"$work/dvd/etc/issue"
+mkdir -p "$out/tree/boot/isolinux" "$out/tree/KNOPPIX"
+size=$(genisoimage -quiet -R -print-size "$work/dvd")
+# Level 1: fast; the level changes only the size, not how it is read.
+genisoimage -quiet -R "$work/dvd" |
+	create_compressed_fs -q -L 1 -B 65536 -s "${size}i" - \
+		"$out/tree/KNOPPIX/KNOPPIX" >/dev/null 2>&1
+
+cp "$root/cache/kernels/686/vmlinuz" "$out/tree/boot/isolinux/linux"
+cp "$root/cache/kernels/amd64/vmlinuz" "$out/tree/boot/isolinux/linux64"
+"$root/scripts/make-minirt.sh" "$out/tree/boot/isolinux/minirt.gz" i386 none \
+	knoppix6 gzip
+genisoimage -quiet -R -J -o "$out/knoppix.iso" "$out/tree"
+
+mkdir -p "$out/flat"
+for f in boot/isolinux/linux boot/isolinux/linux64 boot/isolinux/minirt.gz \
+	KNOPPIX/KNOPPIX; do
+	ln "$out/tree/$f" "$out/flat/${f##*/}"
+done
