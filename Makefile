@@ -33,15 +33,17 @@ SANITIZE := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # libFuzzer targets (clang); each names the sources it needs.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := archive lists cmdline initpatch
+FUZZ_TARGETS := archive lists cmdline initpatch cloop
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -DVERSION='"$(VERSION)"' \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Ibuilder -Iinit
+	-iquote builder -iquote init
 fuzz_src_archive := builder/archive.c builder/cpio.c builder/compress.c \
 	builder/buf.c
 fuzz_src_lists := init/loadorder.c builder/modlist.c
 fuzz_src_cmdline := init/cmdline.c
 fuzz_src_initpatch := builder/initpatch.c builder/buf.c
+fuzz_src_cloop := builder/cloop.c builder/isofs.c builder/source.c \
+	builder/buf.c
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
 .PHONY: all deps check unit unit-bins asan fuzz fuzz-bins bench demo install \
@@ -72,7 +74,7 @@ $(B)/minirt-virtio: $(BUILDER_OBJ) $(B)/obj/builder/embed.o
 
 # Test helper: a cpio from a gen_init_cpio list, no root needed.
 $(B)/gen-cpio: tests/tools/gen-cpio.c $(BUILDER_LIB_OBJ) $(B)/obj/builder/embed.o
-	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
+	$(CC) $(HOST_CFLAGS) -iquote builder -o $@ $^ $(HOST_LIBS)
 
 # Test helper: cloop V4.0 images (Debian's create_compressed_fs writes V2.0).
 $(B)/mkcloop4: tests/tools/mkcloop4.c
@@ -80,12 +82,12 @@ $(B)/mkcloop4: tests/tools/mkcloop4.c
 
 $(B)/mangle-cpio: tests/tools/mangle-cpio.c $(BUILDER_LIB_OBJ) \
 		$(B)/obj/builder/embed.o
-	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
+	$(CC) $(HOST_CFLAGS) -iquote builder -o $@ $^ $(HOST_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(BUILDER_LIB_OBJ) $(INIT_HOST_OBJ) \
 		$(B)/obj/builder/embed.o tests/unit/helpers.h
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Ibuilder -Iinit -o $@ $< $(BUILDER_LIB_OBJ) \
+	$(CC) $(HOST_CFLAGS) -iquote builder -iquote init -o $@ $< $(BUILDER_LIB_OBJ) \
 		$(INIT_HOST_OBJ) $(B)/obj/builder/embed.o $(HOST_LIBS) -lcmocka
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard builder/*.[ch] init/*.[ch])

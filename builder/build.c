@@ -251,7 +251,8 @@ static int add_dirs(struct plan *p, struct buf *info)
 		if (add_dir(p, dirs[i], info) < 0)
 			return -1;
 	for (size_t i = 0; i < p->ks.nsets; i++) {
-		snprintf(dir, sizeof(dir), OUR_DIR "/%s", p->ks.sets[i].release);
+		snprintf(dir, sizeof(dir), OUR_DIR "/%s",
+			 p->ks.sets[i].release);
 		if (add_dir(p, dir, info) < 0)
 			return -1;
 	}
@@ -264,7 +265,9 @@ static int add_set(struct plan *p, const struct modset *set, struct buf *info)
 	char name[512];
 	int ret = 0;
 
-	buf_add_str(&order, "# Loaded in this order by minirt-virtio's /init under kernel ");
+	buf_add_str(
+		&order,
+		"# Loaded in this order by minirt-virtio's /init under kernel ");
 	buf_add_str(&order, set->release);
 	buf_add_str(&order, ".\n");
 	for (size_t i = 0; i < set->n && !ret; i++) {
@@ -400,8 +403,9 @@ static int check_not_medium(const struct plan *p)
 	struct stat out, iso;
 
 	if (!p->has_medium || !p->medium.is_iso ||
-	    stat(p->opts->output, &out) < 0 || stat(p->opts->medium, &iso) < 0 ||
-	    out.st_dev != iso.st_dev || out.st_ino != iso.st_ino)
+	    stat(p->opts->output, &out) < 0 ||
+	    stat(p->opts->medium, &iso) < 0 || out.st_dev != iso.st_dev ||
+	    out.st_ino != iso.st_ino)
 		return 0;
 	return error_set(
 		"%s is the ISO the minirt comes from; write the new minirt to another file",

@@ -87,11 +87,76 @@ make_cases() {
 	done
 }
 
+# A stand-in KNOPPIX medium, small: the boot fixtures' kernels and minirt,
+# and a cloop image of a module tree's index only (enough to fail on).
+medium=$root/build/fixtures/medium/flat
+small_cloop() { # FLAVOUR OUT [mkcloop4 options: V4.0]
+	local flavour=$1 out=$2 kver tree=$work/iso-$1
+	shift 2
+	kver=$(cat "$root/cache/kernels/$flavour/kver")
+	mkdir -p "$tree/lib/modules/$kver"
+	cp "$root/cache/kernels/$flavour/dep/lib/modules/$kver"/modules.* \
+		"$tree/lib/modules/$kver/"
+	genisoimage -quiet -R -o "$work/$flavour.iso" "$tree"
+	if [ $# = 0 ]; then
+		create_compressed_fs -q -B 65536 "$work/$flavour.iso" "$out" >/dev/null 2>&1
+	else
+		"$root/build/mkcloop4" "$@" "$work/$flavour.iso" "$out"
+	fi
+}
+bad_medium() { # NAME: a flat medium to break, its KNOPPIX from the amd64 tree
+	mkdir -p "$work/$1"
+	cp "$medium/linux64" "$medium/minirt.gz" "$work/$1/"
+	cp "$work/amd64.cloop" "$work/$1/KNOPPIX"
+}
+poke() { # FILE OFFSET OCTAL-ESCAPED-BYTES
+	printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+make_media() {
+	small_cloop amd64 "$work/amd64.cloop"
+	local blocks
+	blocks=$(od -An -tu4 --endian=big -j132 -N4 "$work/amd64.cloop")
+	bad_medium cloop-truncated
+	truncate -s 300 "$work/cloop-truncated/KNOPPIX"
+	bad_medium cloop-offsets-out-of-order
+	poke "$work/cloop-offsets-out-of-order/KNOPPIX" 148 '\000\000\000\001'
+	bad_medium cloop-offset-past-end
+	poke "$work/cloop-offset-past-end/KNOPPIX" $((136 + 8 * blocks)) '\000\000\000\177'
+	bad_medium cloop-block-wrong-size
+	poke "$work/cloop-block-wrong-size/KNOPPIX" 128 '\000\002\000\000'
+	bad_medium cloop-unknown-compression
+	small_cloop amd64 "$work/cloop-unknown-compression/KNOPPIX" --header-first
+	poke "$work/cloop-unknown-compression/KNOPPIX" 136 '\160'
+	mkdir -p "$work/iso-tree/boot/isolinux"
+	cp "$medium/linux64" "$medium/minirt.gz" "$work/iso-tree/boot/isolinux/"
+	genisoimage -quiet -R -J -o "$work/iso-without-knoppix.iso" "$work/iso-tree"
+	mkdir -p "$work/small-medium/boot/isolinux" "$work/small-medium/KNOPPIX"
+	cp "$medium/linux64" "$medium/minirt.gz" "$work/small-medium/boot/isolinux/"
+	cp "$work/amd64.cloop" "$work/small-medium/KNOPPIX/KNOPPIX"
+	genisoimage -quiet -R -J -o "$work/small-medium.iso" "$work/small-medium"
+	bad_medium kernel-without-modules
+	small_cloop 686 "$work/kernel-without-modules/KNOPPIX"
+	bad_medium kernel-without-release
+	poke "$work/kernel-without-release/linux64" $((0x20e)) '\000\000'
+}
+
 check() { # NAME INPUT MODULES EXPECT [more build options]
 	local name=$1 in=$2 m=$3 expect=$4
 	shift 4
+	if [ "$m" = --medium ]; then
+		set -- --medium "$in" "$@"
+	else
+		set -- -m "$m" "$in" "$@"
+	fi
+	run_case "$name" "$expect" "$@"
+}
+
+run_case() { # NAME EXPECT build-arguments...
+	local name=$1 expect=$2
+	shift 2
 	local out=$work/out-$name.gz err=$work/$name.err lines status
-	(ulimit -v 4000000; "$mv" build -m "$m" "$in" -o "$out" "$@" \
+	rm -rf "$work/tmp" && mkdir "$work/tmp"
+	(ulimit -v 4000000; TMPDIR=$work/tmp "$mv" build -o "$out" "$@" \
 		>/dev/null 2>"$err")
 	status=$?
 	lines=$(grep -vc '^minirt-virtio: warning:' "$err")
@@ -103,12 +168,15 @@ check() { # NAME INPUT MODULES EXPECT [more build options]
 		echo "FAIL: bad-input $name (\"$(cat "$err")\" lacks \"$expect\")"
 	elif [ -e "$out" ] || ls -A "$work" | grep -q '^\.'; then
 		echo "FAIL: bad-input $name (an output file was left)"
+	elif [ -n "$(ls -A "$work/tmp")" ]; then
+		echo "FAIL: bad-input $name (temporary files were left in TMPDIR)"
 	else
 		echo "PASS: bad-input $name"
 	fi
 }
 
 make_cases
+make_media
 w=$work
 check empty "$w/empty" "$mods" "empty file"
 check truncated-gzip "$w/truncated-gzip" "$mods" "gzip data is truncated"
@@ -142,3 +210,23 @@ check output-dir-missing "$w/good.gz" "$mods" "cannot write in the directory" -o
 check output-under-file "$w/good.gz" "$mods" "cannot write in the directory" -o "$w/good.gz/out.gz"
 check lzma-memory-bomb "$root/tests/fuzz/regressions/archive/oom-5d3b6dc57e3dfb110bd1dfc275d6cbd43b6aa554" \
 	"$mods" "asks for more than 256 MiB to unpack"
+# The KNOPPIX medium and its cloop images.
+check cloop-truncated "$w/cloop-truncated" --medium "KNOPPIX: truncated: "
+check cloop-offsets-out-of-order "$w/cloop-offsets-out-of-order" --medium \
+	"KNOPPIX: cloop offsets out of order: block 1 starts at 1"
+check cloop-offset-past-end "$w/cloop-offset-past-end" --medium \
+	"is past the end of the data"
+check cloop-block-wrong-size "$w/cloop-block-wrong-size" --medium \
+	"unpacks to 65536 bytes, not the block size 131072"
+check cloop-unknown-compression "$w/cloop-unknown-compression" --medium \
+	"cloop block 0 has unknown compression 7"
+check iso-without-knoppix "$w/iso-without-knoppix.iso" --medium \
+	"iso-without-knoppix.iso: no KNOPPIX image (KNOPPIX/KNOPPIX) on it"
+check kernel-without-modules "$w/kernel-without-modules" --medium \
+	"no modules for kernel $(cat "$root/cache/kernels/amd64/kver") ($w/kernel-without-modules/linux64) in $w/kernel-without-modules/KNOPPIX"
+check kernel-without-release "$w/kernel-without-release" --medium \
+	"kernel-without-release/linux64: the bzImage has no version string"
+check output-is-the-iso "$w/small-medium.iso" --medium \
+	"is the ISO the minirt comes from" -o "$w/small-medium.iso" --force
+check medium-not-a-medium "$w/empty" --medium "neither a directory nor an ISO9660 image"
+check medium-no-minirt "$w/iso-tree/boot" --medium "no minirt.gz in it"

@@ -299,6 +299,48 @@ static void i386_userland(void **state)
 	free(out);
 }
 
+/* The seed's flat copy, rebuilt in place from itself: --medium alone. */
+static void medium_in_place(void **state)
+{
+	char *flat = in_dir("flat"), *minirt = in_dir("flat/minirt.gz");
+	char *orig = in_dir("flat/minirt.gz.orig"), *once = in_dir("once.gz");
+	struct build_opts o = { .medium = flat,
+				.output = minirt,
+				.patch_init = true };
+	const char *ext4[] = { "ext4" };
+	struct archive ar;
+
+	(void)state;
+	o.drivers = ext4;
+	o.ndrivers = 1;
+	assert_int_equal(run("mkdir %s && cp -l build/fixtures/medium/flat/* "
+			     "%s/ && rm %s && cp build/fixtures/medium/flat/"
+			     "minirt.gz %s",
+			     flat, flat, minirt, minirt),
+			 0);
+	assert_int_equal(build_run(&o), 0);
+	assert_true(same_file(orig, "build/fixtures/medium/flat/minirt.gz"));
+	assert_int_equal(archive_read(&ar, minirt), 0);
+	assert_true(cpio_find(&ar.seg[0].entries,
+			      "lib/modules/minirt-virtio/build-info") >= 0);
+	archive_release(&ar);
+	assert_int_equal(run("cp %s %s", minirt, once), 0);
+	/* Again: the same bytes, and .orig still the original. */
+	assert_int_equal(build_run(&o), 0);
+	fflush(stdout);
+	assert_true(same_file(minirt, once));
+	assert_true(same_file(orig, "build/fixtures/medium/flat/minirt.gz"));
+	/* The fixture's files were left as they were. */
+	assert_int_equal(run("cmp -s build/fixtures/medium/flat/minirt.gz "
+			     "build/fixtures/medium/tree/boot/isolinux/"
+			     "minirt.gz"),
+			 0);
+	free(flat);
+	free(minirt);
+	free(orig);
+	free(once);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +352,7 @@ int main(void)
 		cmocka_unit_test(failures_leave_files_alone),
 		cmocka_unit_test(knoppix7_init_untouched),
 		cmocka_unit_test(i386_userland),
+		cmocka_unit_test(medium_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
