@@ -1,0 +1,24 @@
+#!/bin/bash
+# The GRUB boot cases, in tests/boot/cases' format: SeaBIOS boots GRUB 2 from
+# the virtio disk's MBR, GRUB loads linux64 and minirt.gz from the disk by
+# boot-entry's menu entry (fixtures.sh makes build/fixtures/grub-*.img).
+# Each passes only on the init's line and the pre-init's summary: all the
+# modules minirt-virtio build put in (counted from its report) loaded, and
+# the disk's virtio block devices ready.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+f=${FIXTURES:-$root/build/fixtures}
+report=$f/k6-built.report
+modules=$(sed -n 's/^  \([0-9][0-9]*\) modules, [0-9]* bytes$/\1/p' "$report")
+if [ -z "$modules" ]; then
+	echo "grub-cases: no \"N modules, N bytes\" line in $report" >&2
+	exit 1
+fi
+
+summary() { # DISKS
+	echo "^minirt-virtio: $modules modules in [0-9.]+ ms, $1 ready after [0-9.]+ ms, own [0-9.]+ ms, exec /init\.orig\$"
+}
+echo "grub-root|bios|-|blk:grub-root||$(summary 'vda vda1') && KNOPPIX-INIT: found boot/KNOPPIX/KNOPPIX on /dev/vda1"
+echo "grub-separate-boot|bios|-|blk:grub-boot||$(summary 'vda vda1 vda2') && KNOPPIX-INIT: found KNOPPIX/KNOPPIX on /dev/vda1"
+# Negative control: the same GRUB and entry, the original minirt.
+echo "grub-orig-fails|bios|-|blk:grub-orig||Could not mount disk to /mnt-system."
