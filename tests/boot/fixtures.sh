@@ -72,13 +72,14 @@ build mkinitramfs-built mkinitramfs amd64 dep
 mv "$f/mkinitramfs-built.gz" "$f/mkinitramfs-built.img"
 build di-built di-initrd amd64 dep
 
-# The seed's setup: GRUB 2 in the MBR of a virtio disk, boot-entry's entry in
-# grub.cfg (tests/boot/grub-cases.sh). The original behind the same entry is
-# the negative control.
-grub_disk() { # NAME LAYOUT [DISK_MINIRT]
-	BOOT_OPTIONS=panic=-1 scripts/make-grub-disk.sh "$f/$1.img" "$2" \
-		"$f/k6-built.gz" ${3:+"$f/$3.gz"}
+# The seed's setup: GRUB in the MBR of a virtio disk, boot-entry's entry in
+# its config (tests/boot/grub-cases.sh). The original behind the same entry
+# is the negative control.
+grub_disk() { # NAME LAYOUT grub2|legacy [DISK_MINIRT]
+	BOOT_OPTIONS=panic=-1 scripts/make-grub-disk.sh "$f/$1.img" "$2" "$3" \
+		"$f/k6-built.gz" ${4:+"$f/$4.gz"}
 }
-grub_disk grub-root root
-grub_disk grub-boot boot
-grub_disk grub-orig root k6
+grub_disk grub-root root grub2
+grub_disk grub-boot boot grub2
+grub_disk grub-orig root grub2 k6
+grub_disk grub-legacy boot-last legacy

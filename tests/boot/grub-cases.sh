@@ -1,7 +1,7 @@
 #!/bin/bash
-# The GRUB boot cases, in tests/boot/cases' format: SeaBIOS boots GRUB 2 from
-# the virtio disk's MBR, GRUB loads linux64 and minirt.gz from the disk by
-# boot-entry's menu entry (fixtures.sh makes build/fixtures/grub-*.img).
+# The GRUB boot cases, in tests/boot/cases' format: SeaBIOS boots GRUB (2 or
+# 0.97) from the virtio disk's MBR, GRUB loads linux64 and minirt.gz from the
+# disk by boot-entry's menu entry (fixtures.sh makes build/fixtures/grub-*.img).
 # Each passes only on the init's line and the pre-init's summary: all the
 # modules minirt-virtio build put in (counted from its report) loaded, and
 # the disk's virtio block devices ready.
@@ -20,5 +20,7 @@ summary() { # DISKS
 }
 echo "grub-root|bios|-|blk:grub-root||$(summary 'vda vda1') && KNOPPIX-INIT: found boot/KNOPPIX/KNOPPIX on /dev/vda1"
 echo "grub-separate-boot|bios|-|blk:grub-boot||$(summary 'vda vda1 vda2') && KNOPPIX-INIT: found KNOPPIX/KNOPPIX on /dev/vda1"
+# GRUB 0.97 and menu.lst, as on CentOS 5/6, /boot second: root (hd0,1).
+echo "grub-legacy|bios|-|blk:grub-legacy||$(summary 'vda vda1 vda2') && KNOPPIX-INIT: found KNOPPIX/KNOPPIX on /dev/vda2"
 # Negative control: the same GRUB and entry, the original minirt.
 echo "grub-orig-fails|bios|-|blk:grub-orig||Could not mount disk to /mnt-system."
