@@ -436,48 +436,50 @@ static void add_title(struct buf *out, const struct kernel *k)
 	buf_add_str(out, title);
 }
 
-static void add_grub2(struct buf *out, const struct bootentry_opts *o,
-		      const struct entry_set *set)
+/* "(hd0,0)", and a comment saying what that was worked out from. */
+static void add_legacy_root(struct buf *out, const struct where *w, char *root,
+			    size_t size)
 {
-	for (size_t i = 0; i < set->n; i++) {
-		buf_add_str(out, "menuentry '");
-		add_title(out, &set->k[i]);
-		buf_add_str(out, "' {\n"
-				 "\tsearch --no-floppy --file --set=root ");
-		add_path(out, &set->w, "minirt.gz");
-		buf_add_str(out, "\n");
-		add_kernel_line(out, o, &set->w, &set->k[i], "\tlinux ");
-		buf_add_str(out, "\tinitrd ");
-		add_path(out, &set->w, "minirt.gz");
-		buf_add_str(out, "\n}\n");
-	}
-}
+	char note[256];
 
-static void add_legacy(struct buf *out, const struct bootentry_opts *o,
-		       const struct entry_set *set)
-{
-	char root[64], note[256];
-
-	if (set->w.part)
-		snprintf(root, sizeof(root), "(hd%u,%u)", set->w.disk,
-			 set->w.part - 1);
+	if (w->part)
+		snprintf(root, size, "(hd%u,%u)", w->disk, w->part - 1);
 	else
-		snprintf(root, sizeof(root), "(hd%u)", set->w.disk);
+		snprintf(root, size, "(hd%u)", w->disk);
 	snprintf(
 		note, sizeof(note),
 		"# %s is /dev/%s if GRUB counts that disk as hd%u: check /boot/grub/device.map\n",
-		root, set->w.dev, set->w.disk);
+		root, w->dev, w->disk);
 	buf_add_str(out, note);
+}
+
+/* One entry per kernel: menuentry { search, linux, initrd } or title, root,
+ * kernel, initrd. */
+static void add_menu(struct buf *out, const struct bootentry_opts *o,
+		     const struct entry_set *set)
+{
+	char root[64];
+
+	if (o->grub_legacy)
+		add_legacy_root(out, &set->w, root, sizeof(root));
 	for (size_t i = 0; i < set->n; i++) {
-		buf_add_str(out, "title ");
+		buf_add_str(out, o->grub_legacy ? "title " : "menuentry '");
 		add_title(out, &set->k[i]);
-		buf_add_str(out, "\n\troot ");
-		buf_add_str(out, root);
+		if (o->grub_legacy) {
+			buf_add_str(out, "\n\troot ");
+			buf_add_str(out, root);
+		} else {
+			buf_add_str(out,
+				    "' {\n"
+				    "\tsearch --no-floppy --file --set=root ");
+			add_path(out, &set->w, "minirt.gz");
+		}
 		buf_add_str(out, "\n");
-		add_kernel_line(out, o, &set->w, &set->k[i], "\tkernel ");
+		add_kernel_line(out, o, &set->w, &set->k[i],
+				o->grub_legacy ? "\tkernel " : "\tlinux ");
 		buf_add_str(out, "\tinitrd ");
 		add_path(out, &set->w, "minirt.gz");
-		buf_add_str(out, "\n");
+		buf_add_str(out, o->grub_legacy ? "\n" : "\n}\n");
 	}
 }
 
@@ -493,10 +495,7 @@ static int add_entries(struct buf *out, const struct bootentry_opts *o,
 		" boot-entry\n",
 		set->w.real, set->w.inner, set->w.dev, set->w.mount.fstype);
 	buf_add_str(&text, head);
-	if (o->grub_legacy)
-		add_legacy(&text, o, set);
-	else
-		add_grub2(&text, o, set);
+	add_menu(&text, o, set);
 	/* buf_add* fail only out of memory; one check covers them all. */
 	if (!text.data || buf_add(out, text.data, text.len) < 0) {
 		buf_free(&text);

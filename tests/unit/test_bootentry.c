@@ -102,6 +102,17 @@ static void mounts(const char *fmt, ...)
 		 lines);
 }
 
+/* The test's fs/ is the filesystem of device (254:1, unless given). */
+static void fs_on(const char *device, const char *fstype)
+{
+	mounts("30 22 254:1 / %s/fs rw - %s %s rw\n", tmp, fstype, device);
+}
+
+static void assert_has(const char *text)
+{
+	assert_non_null(strstr((char *)out.data, text));
+}
+
 static int entry_for(const char *path, bool legacy, char **options,
 		     size_t noptions)
 {
@@ -192,7 +203,7 @@ static void separate_boot_legacy(void **state)
 static void root_only_grub2(void **state)
 {
 	(void)state;
-	mounts("30 22 254:1 / %s/fs rw - ext4 /dev/vda1 rw\n", tmp);
+	fs_on("/dev/vda1", "ext4");
 	assert_int_equal(entry(false, NULL, 0), 0);
 	assert_output(
 		"# KNOPPIX from %s: /boot/KNOPPIX on /dev/vda1 (ext4); by minirt-virtio 0.1 boot-entry\n"
@@ -208,7 +219,7 @@ static void root_only_grub2(void **state)
 static void root_only_legacy(void **state)
 {
 	(void)state;
-	mounts("30 22 8:19 / %s/fs rw - ext4 /dev/sdb3 rw\n", tmp);
+	fs_on("/dev/sdb3", "ext4");
 	assert_int_equal(entry(true, NULL, 0), 0);
 	assert_output(
 		"# KNOPPIX from %s: /boot/KNOPPIX on /dev/sdb3 (ext4); by minirt-virtio 0.1 boot-entry\n"
@@ -229,13 +240,12 @@ static void one_kernel_32bit(void **state)
 	snprintf(path, sizeof(path), "%s/linux64", dir);
 	assert_int_equal(unlink(path), 0);
 	write_kernel("linux", "3.0.4", false);
-	mounts("30 22 254:1 / %s/fs rw - ext4 /dev/vda1 rw\n", tmp);
+	fs_on("/dev/vda1", "ext4");
 	assert_int_equal(entry(false, NULL, 0), 0);
-	assert_non_null(strstr(
-		(char *)out.data,
+	assert_has(
 		"menuentry 'KNOPPIX 3.0.4 (linux, 32-bit, virtio)' {\n"
 		"\tsearch --no-floppy --file --set=root /boot/KNOPPIX/minirt.gz\n"
-		"\tlinux /boot/KNOPPIX/linux knoppix_dir=boot/KNOPPIX "));
+		"\tlinux /boot/KNOPPIX/linux knoppix_dir=boot/KNOPPIX ");
 	assert_null(strstr((char *)out.data, "linux64"));
 }
 
@@ -255,7 +265,7 @@ static void two_kernels(void **state)
 
 	(void)state;
 	write_kernel("linux", "3.0.4", false);
-	mounts("30 22 254:1 / %s/fs rw - ext4 /dev/vda1 rw\n", tmp);
+	fs_on("/dev/vda1", "ext4");
 	assert_int_equal(entry(false, NULL, 0), 0);
 	assert_int_equal(count((char *)out.data, "menuentry "), 2);
 	assert_int_equal(count((char *)out.data, "\tsearch --no-floppy"), 2);
@@ -284,7 +294,7 @@ static void two_kernels_by_bitness(void **state)
 	(void)state;
 	write_kernel("linux64", "3.0.4", false);
 	write_kernel("linux", "4.19.0-64", true);
-	mounts("30 22 254:1 / %s/fs rw - ext4 /dev/vda1 rw\n", tmp);
+	fs_on("/dev/vda1", "ext4");
 	assert_int_equal(entry(false, NULL, 0), 0);
 	assert_true(strstr((char *)out.data, "(linux, 64-bit, virtio)") <
 		    strstr((char *)out.data, "(linux64, 32-bit, virtio)"));
@@ -295,11 +305,10 @@ static void options_appended(void **state)
 	char *options[] = { "lang=ja", "2", "fromhd=/dev/vda1" };
 
 	(void)state;
-	mounts("30 22 254:1 / %s/fs rw - ext4 /dev/vda1 rw\n", tmp);
+	fs_on("/dev/vda1", "ext4");
 	assert_int_equal(entry(false, options, 3), 0);
-	assert_non_null(strstr(
-		(char *)out.data,
-		"\tlinux /boot/KNOPPIX/linux64 knoppix_dir=boot/KNOPPIX console=tty0 console=ttyS0,115200n8 lang=ja 2 fromhd=/dev/vda1\n"));
+	assert_has(
+		"\tlinux /boot/KNOPPIX/linux64 knoppix_dir=boot/KNOPPIX console=tty0 console=ttyS0,115200n8 lang=ja 2 fromhd=/dev/vda1\n");
 }
 
 /* A console= of the user's replaces both default ones. */
@@ -308,11 +317,10 @@ static void console_replaces_default(void **state)
 	char *options[] = { "console=tty0", "lang=de" };
 
 	(void)state;
-	mounts("30 22 254:1 / %s/fs rw - ext4 /dev/vda1 rw\n", tmp);
+	fs_on("/dev/vda1", "ext4");
 	assert_int_equal(entry(true, options, 2), 0);
-	assert_non_null(strstr(
-		(char *)out.data,
-		"\tkernel /boot/KNOPPIX/linux64 knoppix_dir=boot/KNOPPIX console=tty0 lang=de\n"));
+	assert_has(
+		"\tkernel /boot/KNOPPIX/linux64 knoppix_dir=boot/KNOPPIX console=tty0 lang=de\n");
 	assert_null(strstr((char *)out.data, "ttyS0"));
 }
 
@@ -322,7 +330,7 @@ static void bad_options(void **state)
 	     *dir_opt[] = { "knoppix_dir=elsewhere" }, *dollar[] = { "$x" };
 
 	(void)state;
-	mounts("30 22 254:1 / %s/fs rw - ext4 /dev/vda1 rw\n", tmp);
+	fs_on("/dev/vda1", "ext4");
 	assert_refused(entry(false, quote, 2),
 		       "boot option a'b: GRUB would read its ''' specially");
 	assert_refused(entry(false, dollar, 1),
@@ -390,7 +398,7 @@ static void bad_dir_no_knoppix(void **state)
 static void bad_dir_minirt_not_ours(void **state)
 {
 	(void)state;
-	mounts("30 22 254:1 / %s/fs rw - ext4 /dev/vda1 rw\n", tmp);
+	fs_on("/dev/vda1", "ext4");
 	write_minirt(false);
 	assert_refused(
 		entry(false, NULL, 0),
@@ -406,7 +414,7 @@ static void bad_dir_minirt_not_ours(void **state)
 static void bad_dir_kernel_not_bzimage(void **state)
 {
 	(void)state;
-	mounts("30 22 254:1 / %s/fs rw - ext4 /dev/vda1 rw\n", tmp);
+	fs_on("/dev/vda1", "ext4");
 	write_file("linux64", "#!/bin/sh\necho I am no kernel\n");
 	assert_refused(entry(false, NULL, 0),
 		       "%s/linux64: not an x86 bzImage (no HdrS header)", dir);
@@ -416,17 +424,17 @@ static void bad_dir_kernel_not_bzimage(void **state)
 static void bad_dir_not_on_partition(void **state)
 {
 	(void)state;
-	mounts("30 22 253:0 / %s/fs rw - ext4 /dev/mapper/vg-root rw\n", tmp);
+	fs_on("/dev/mapper/vg-root", "ext4");
 	assert_refused(
 		entry(false, NULL, 0),
 		"%s is on /dev/mapper/vg-root, which KNOPPIX's init cannot mount (it scans plain disk partitions, not LVM, RAID or device-mapper); put the files on a partition such as /boot",
 		dir);
-	mounts("30 22 9:0 / %s/fs rw - ext4 /dev/md0 rw\n", tmp);
+	fs_on("/dev/md0", "ext4");
 	assert_refused(
 		entry(true, NULL, 0),
 		"%s is on /dev/md0, which KNOPPIX's init cannot mount (it scans plain disk partitions, not LVM, RAID or device-mapper); put the files on a partition such as /boot",
 		dir);
-	mounts("30 22 0:40 / %s/fs rw - tmpfs tmpfs rw\n", tmp);
+	fs_on("tmpfs", "tmpfs");
 	assert_refused(
 		entry(false, NULL, 0),
 		"%s is on tmpfs (tmpfs), not on a disk partition; KNOPPIX's init mounts only those",
@@ -457,9 +465,8 @@ static void proc_mounts_and_dev_root(void **state)
 		 "/dev/root %s/fs ext3 rw,data=ordered 0 0\n",
 		 tmp);
 	assert_int_equal(entry(true, NULL, 0), 0);
-	assert_non_null(strstr((char *)out.data,
-			       ": /boot/KNOPPIX on /dev/hda2 (ext3); by "));
-	assert_non_null(strstr((char *)out.data, "\troot (hd0,1)\n"));
+	assert_has(": /boot/KNOPPIX on /dev/hda2 (ext3); by ");
+	assert_has("\troot (hd0,1)\n");
 }
 
 /* mountinfo names /dev/root's numbers itself. */
@@ -471,9 +478,9 @@ static void mountinfo_dev_root(void **state)
 			     "echo 254:1 >%s/sys/block/vda/vda1/dev",
 			     tmp, tmp, tmp),
 			 0);
-	mounts("30 22 254:1 / %s/fs rw - ext4 /dev/root rw\n", tmp);
+	fs_on("/dev/root", "ext4");
 	assert_int_equal(entry(true, NULL, 0), 0);
-	assert_non_null(strstr((char *)out.data, "\troot (hd0,0)\n"));
+	assert_has("\troot (hd0,0)\n");
 	mounts("30 22 254:7 / %s/fs rw - ext4 /dev/root rw\n", tmp);
 	buf_free(&out);
 	assert_refused(entry(true, NULL, 0),
@@ -489,23 +496,22 @@ static void by_uuid_link(void **state)
 			     "ln -s ../../xvda5 %s/dev/disk/by-uuid/1234-abcd",
 			     tmp, tmp, tmp),
 			 0);
-	mounts("30 22 202:5 / %s/fs rw - ext4 /dev/disk/by-uuid/1234-abcd rw\n",
-	       tmp);
+	fs_on("/dev/disk/by-uuid/1234-abcd", "ext4");
 	assert_int_equal(entry(true, NULL, 0), 0);
-	assert_non_null(strstr((char *)out.data, " on /dev/xvda5 (ext4)"));
-	assert_non_null(strstr((char *)out.data, "\troot (hd0,4)\n"));
+	assert_has(" on /dev/xvda5 (ext4)");
+	assert_has("\troot (hd0,4)\n");
 }
 
 static void nvme_and_whole_disk(void **state)
 {
 	(void)state;
-	mounts("30 22 259:2 / %s/fs rw - ext4 /dev/nvme1n1p2 rw\n", tmp);
+	fs_on("/dev/nvme1n1p2", "ext4");
 	assert_int_equal(entry(true, NULL, 0), 0);
-	assert_non_null(strstr((char *)out.data, "\troot (hd1,1)\n"));
+	assert_has("\troot (hd1,1)\n");
 	buf_free(&out);
-	mounts("30 22 254:16 / %s/fs rw - ext4 /dev/vdb rw\n", tmp);
+	fs_on("/dev/vdb", "ext4");
 	assert_int_equal(entry(true, NULL, 0), 0);
-	assert_non_null(strstr((char *)out.data, "\troot (hd1)\n"));
+	assert_has("\troot (hd1)\n");
 }
 
 /* A later mount on the same point hides the earlier one. */
@@ -517,8 +523,7 @@ static void last_mount_wins(void **state)
 	       "32 22 254:5 / %s/fs/bootx rw - ext4 /dev/vda5 rw\n",
 	       tmp, tmp, tmp);
 	assert_int_equal(entry(false, NULL, 0), 0);
-	assert_non_null(strstr((char *)out.data,
-			       ": /KNOPPIX on /dev/vda3 (ext4); by "));
+	assert_has(": /KNOPPIX on /dev/vda3 (ext4); by ");
 }
 
 /* Bind mounts and btrfs subvolumes: the root field is part of the path. */
@@ -528,9 +533,8 @@ static void bind_mount_root(void **state)
 	mounts("30 22 254:1 /@ %s/fs rw shared:5 master:2 - btrfs /dev/vda1 rw\n",
 	       tmp);
 	assert_int_equal(entry(false, NULL, 0), 0);
-	assert_non_null(strstr(
-		(char *)out.data,
-		"\tlinux /@/boot/KNOPPIX/linux64 knoppix_dir=@/boot/KNOPPIX "));
+	assert_has(
+		"\tlinux /@/boot/KNOPPIX/linux64 knoppix_dir=@/boot/KNOPPIX ");
 }
 
 /* The files at the top of their filesystem: knoppix_dir=. */
@@ -557,9 +561,7 @@ static void escaped_mount_point(void **state)
 	snprintf(link, sizeof(link), "%s/boot/KNOPPIX", spaced);
 	mounts("30 22 254:1 / %s/my\\040disk rw - ext4 /dev/vda1 rw\n", tmp);
 	assert_int_equal(entry_for(link, false, NULL, 0), 0);
-	assert_non_null(strstr(
-		(char *)out.data,
-		"\tlinux /boot/KNOPPIX/linux64 knoppix_dir=boot/KNOPPIX "));
+	assert_has("\tlinux /boot/KNOPPIX/linux64 knoppix_dir=boot/KNOPPIX ");
 	/* Inside the filesystem, a space cannot go on the kernel line. */
 	buf_free(&out);
 	mounts("30 22 254:1 / %s rw - ext4 /dev/vda1 rw\n", tmp);
@@ -597,7 +599,7 @@ static void hostile_tables(void **state)
 	assert_refused(entry(false, NULL, 0),
 		       "mountinfo: line 3: more than 64 fields");
 	/* A NUL byte inside the text given. */
-	mounts("30 22 254:1 / %s/fs rw - ext4 /dev/vda1 rw\n", tmp);
+	fs_on("/dev/vda1", "ext4");
 	table[30] = '\0';
 	{
 		size_t len = strlen(table + 31) + 31;
