@@ -5,8 +5,8 @@
 # -kernel, the BIOS boots the first disk (INITRD and APPEND unused). Passes
 # only if the console shows the EXPECT line (or, for EXPECT "~TEXT", TEXT
 # within a line, for full-screen programs; for "^REGEX", a line matching
-# that extended regex; "A && B" wants both); a timeout fails. Prints "PASS:
-# NAME" or "FAIL".
+# that extended regex; for "!TEXT", no line holding TEXT by then; "A && B"
+# wants both); a timeout fails. Prints "PASS: NAME" or "FAIL".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 name=$1 flavour=$2 initrd=$3 devices=$4 append=$5 expect=$6
@@ -36,7 +36,9 @@ done
 # the guest ends without it or the hard timeout strikes first.
 # EXPECT may name several lines: "LINE && LINE".
 seen_one() {
-	if [ "${1#^}" != "$1" ]; then
+	if [ "${1#!}" != "$1" ]; then
+		! tr -d '\r' <"$log" | grep -qF -- "${1#!}"
+	elif [ "${1#^}" != "$1" ]; then
 		tr -d '\r' <"$log" | grep -qE -- "$1"
 	elif [ "${1#\~}" != "$1" ]; then
 		tr -d '\r' <"$log" | grep -qF -- "${1#\~}"

@@ -22,5 +22,6 @@ echo "grub-root|bios|-|blk:grub-root||$(summary 'vda vda1') && KNOPPIX-INIT: fou
 echo "grub-separate-boot|bios|-|blk:grub-boot||$(summary 'vda vda1 vda2') && KNOPPIX-INIT: found KNOPPIX/KNOPPIX on /dev/vda1"
 # GRUB 0.97 and menu.lst, as on CentOS 5/6, /boot second: root (hd0,1).
 echo "grub-legacy|bios|-|blk:grub-legacy||$(summary 'vda vda1 vda2') && KNOPPIX-INIT: found KNOPPIX/KNOPPIX on /dev/vda2"
-# Negative control: the same GRUB and entry, the original minirt.
-echo "grub-orig-fails|bios|-|blk:grub-orig||Could not mount disk to /mnt-system."
+# Negative control: the same GRUB and entry, the original minirt (no
+# pre-init ran).
+echo "grub-orig-fails|bios|-|blk:grub-orig||Could not mount disk to /mnt-system. && !minirt-virtio: "
