@@ -16,7 +16,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#define EXIT_USAGE 2
 #define RELEASE_MAX 64
 #define DEV_NAME_MAX 64
 
@@ -390,10 +389,14 @@ static int locate(const struct bootentry_opts *o, struct where *w)
 	    0)
 		return error_prefix("%s", o->dir);
 	c = bad_char(w->inner);
-	if (c)
+	if (c > ' ' && c < 0x7f)
 		return error_set(
 			"%s is %s on its filesystem; its '%c' cannot go on a kernel line or in a GRUB path",
 			o->dir, w->inner, c);
+	if (c)
+		return error_set(
+			"%s is %s on its filesystem; a space or control byte in it cannot go on a kernel line or in a GRUB path",
+			o->dir, w->inner);
 	return find_device(o, w);
 }
 

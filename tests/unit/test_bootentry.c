@@ -567,7 +567,7 @@ static void escaped_mount_point(void **state)
 	mounts("30 22 254:1 / %s rw - ext4 /dev/vda1 rw\n", tmp);
 	assert_refused(
 		entry_for(link, false, NULL, 0),
-		"%s is /my disk/boot/KNOPPIX on its filesystem; its ' ' cannot go on a kernel line or in a GRUB path",
+		"%s is /my disk/boot/KNOPPIX on its filesystem; a space or control byte in it cannot go on a kernel line or in a GRUB path",
 		link);
 }
 
