@@ -2,6 +2,8 @@
 # The bad-input catalogue: hostile initramfs images and module directories.
 # Each must make `minirt-virtio build` exit 1 with one line on stderr that
 # names the problem, and leave no output file (nor a temporary one) behind.
+# Then boot-entry's: bad directories and mount tables exit 1, bad arguments
+# exit 2, with nothing on stdout.
 # Prints "PASS: bad-input NAME" or "FAIL: ..." per case.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -140,39 +142,42 @@ make_media() {
 	poke "$work/kernel-without-release/linux64" $((0x20e)) '\000\000'
 }
 
-check() { # NAME INPUT MODULES EXPECT [more build options]
+# verdict NAME STATUS WANT_STATUS STDERR EXPECT [LEFT]: one PASS or FAIL line;
+# LEFT is a file that must not exist. Exit 2 prints the usage after the line.
+verdict() {
+	local name=$1 status=$2 want=$3 err=$4 expect=$5 left=${6:-} lines
+	lines=$(grep -vc '^minirt-virtio: warning:' "$err")
+	[ "$want" = 2 ] && lines=$(grep -c '^minirt-virtio: ' "$err")
+	if [ "$status" != "$want" ]; then
+		echo "FAIL: bad-input $name (exit $status, not $want)"
+	elif [ "$lines" != 1 ]; then
+		echo "FAIL: bad-input $name ($lines lines on stderr, not 1)"
+	elif ! grep -qF -- "$expect" "$err"; then
+		echo "FAIL: bad-input $name (\"$(head -n 1 "$err")\" lacks \"$expect\")"
+	elif [ -e "$left" ] || ls -A "$work" | grep -q '^\.'; then
+		echo "FAIL: bad-input $name (an output file was left)"
+	elif [ -n "$(ls -A "$work/tmp" 2>/dev/null)" ]; then
+		echo "FAIL: bad-input $name (temporary files were left in TMPDIR)"
+	else
+		echo "PASS: bad-input $name"
+	fi
+}
+
+# check NAME INPUT MODULES EXPECT [more build options]; MODULES --medium:
+# INPUT is a medium. Also fails on anything left in the build's TMPDIR.
+check() {
 	local name=$1 in=$2 m=$3 expect=$4
 	shift 4
+	local out=$work/out-$name.gz
 	if [ "$m" = --medium ]; then
 		set -- --medium "$in" "$@"
 	else
 		set -- -m "$m" "$in" "$@"
 	fi
-	run_case "$name" "$expect" "$@"
-}
-
-run_case() { # NAME EXPECT build-arguments...
-	local name=$1 expect=$2
-	shift 2
-	local out=$work/out-$name.gz err=$work/$name.err lines status
 	rm -rf "$work/tmp" && mkdir "$work/tmp"
 	(ulimit -v 4000000; TMPDIR=$work/tmp "$mv" build -o "$out" "$@" \
-		>/dev/null 2>"$err")
-	status=$?
-	lines=$(grep -vc '^minirt-virtio: warning:' "$err")
-	if [ "$status" != 1 ]; then
-		echo "FAIL: bad-input $name (exit $status, not 1)"
-	elif [ "$lines" != 1 ]; then
-		echo "FAIL: bad-input $name ($lines lines on stderr, not 1)"
-	elif ! grep -qF -- "$expect" "$err"; then
-		echo "FAIL: bad-input $name (\"$(cat "$err")\" lacks \"$expect\")"
-	elif [ -e "$out" ] || ls -A "$work" | grep -q '^\.'; then
-		echo "FAIL: bad-input $name (an output file was left)"
-	elif [ -n "$(ls -A "$work/tmp")" ]; then
-		echo "FAIL: bad-input $name (temporary files were left in TMPDIR)"
-	else
-		echo "PASS: bad-input $name"
-	fi
+		>/dev/null 2>"$work/$name.err")
+	verdict "$name" $? 1 "$work/$name.err" "$expect" "$out"
 }
 
 make_cases
@@ -230,3 +235,60 @@ check output-is-the-iso "$w/small-medium.iso" --medium \
 	"is the ISO the minirt comes from" -o "$w/small-medium.iso" --force
 check medium-not-a-medium "$w/empty" --medium "neither a directory nor an ISO9660 image"
 check medium-no-minirt "$w/iso-tree/boot" --medium "no minirt.gz in it"
+
+# boot-entry: a KNOPPIX directory on "vda1" (mountinfo.good says so), then
+# one thing wrong at a time. Its stdout must stay empty.
+entry_case() { # NAME WANT_STATUS EXPECT DIR [boot-entry arguments]
+	local name=$1 want=$2 expect=$3 dir=$4
+	shift 4
+	(ulimit -v 4000000; "$mv" boot-entry "$dir" "$@" \
+		>"$work/$name.out" 2>"$work/$name.err")
+	local status=$?
+	# An empty stdout counts as none.
+	[ -s "$work/$name.out" ] || rm "$work/$name.out"
+	verdict "entry-$name" "$status" "$want" "$work/$name.err" "$expect" \
+		"$work/$name.out"
+}
+variant() { # NAME: a copy of the good directory to spoil
+	cp -r "$w/k" "$w/$1" && echo "$w/$1/boot/KNOPPIX"
+}
+k=$w/k/boot/KNOPPIX
+mkdir -p "$k"
+"$mv" build -m "$mods" "$w/good.gz" -o "$k/minirt.gz" >/dev/null
+cp "$root/cache/kernels/amd64/vmlinuz" "$k/linux64"
+echo "stand-in" >"$k/KNOPPIX"
+echo "1 0 254:1 / $w/k rw - ext4 /dev/vda1 rw" >"$w/mountinfo.good"
+good=(--mount-table "$w/mountinfo.good")
+if "$mv" boot-entry "${good[@]}" "$k" 2>&1 | grep -q '^menuentry '; then
+	echo "PASS: bad-input entry-good-dir-works"
+else
+	echo "FAIL: bad-input entry-good-dir-works (no entry for the good directory)"
+fi
+entry_case no-dir 1 "$w/nonexistent: No such file or directory" \
+	"$w/nonexistent" "${good[@]}"
+d=$(variant k-orig) && cp "$w/good.gz" "$d/minirt.gz"
+entry_case original-minirt 1 "minirt.gz: not built by minirt-virtio" "$d" "${good[@]}"
+d=$(variant k-nokernel) && rm "$d/linux64"
+entry_case no-kernel 1 "no kernel in it (linux64 or linux)" "$d" "${good[@]}"
+d=$(variant k-garbage) && cp "$w/gzip-of-garbage" "$d/minirt.gz"
+entry_case minirt-garbage 1 "minirt.gz: inside the gzip member: junk at offset 0" \
+	"$d" "${good[@]}"
+printf '1 0 254:1 / /x rw - ext4\n' >"$w/mountinfo.short"
+entry_case table-short-line 1 \
+	"mountinfo.short: line 1: neither a mountinfo nor a /proc/mounts line" \
+	"$k" --mount-table "$w/mountinfo.short"
+head -c 17000000 /dev/zero | tr '\0' ' ' >"$w/mountinfo.huge"
+entry_case table-huge 1 "mountinfo.huge: more than 16777216 bytes" \
+	"$k" --mount-table "$w/mountinfo.huge"
+entry_case table-missing 1 "nonexistent: No such file or directory" \
+	"$k" --mount-table "$w/nonexistent"
+echo "1 0 253:0 / $w/k rw - ext4 /dev/mapper/vg-root rw" >"$w/mountinfo.lvm"
+entry_case on-lvm 1 "which KNOPPIX's init cannot mount" \
+	"$k" --mount-table "$w/mountinfo.lvm"
+entry_case option-quote 2 "boot option lang='ja': GRUB would read its ''' specially" \
+	"$k" "${good[@]}" -- "lang='ja'"
+entry_case option-knoppix-dir 2 "works knoppix_dir= out from DIR" \
+	"$k" "${good[@]}" -- knoppix_dir=x
+entry_case two-dirs 2 "boot-entry takes one DIR" "$k" "$k"
+entry_case unknown-option 2 "boot-entry takes --grub-legacy, --mount-table FILE" \
+	"$k" --grub

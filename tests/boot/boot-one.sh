@@ -4,9 +4,12 @@
 # fixtures (medium/flat/linux64); "i386:" in front boots it in
 # qemu-system-i386 instead of qemu-system-x86_64.
 # DEVICES: space-separated blk:DISK, modern:DISK, scsi:DISK (build/fixtures/
-# DISK.img), mem:MiB; APPEND: more kernel command line. Passes only if the
-# console shows the EXPECT line (or, for EXPECT "~TEXT", TEXT within a line,
-# for full-screen programs; "A && B" wants both); a timeout fails. Prints "PASS: NAME" or "FAIL".
+# DISK.img), mem:MiB; APPEND: more kernel command line. KERNEL bios: no
+# -kernel, the BIOS boots the first disk (INITRD and APPEND unused). Passes
+# only if the console shows the EXPECT line (or, for EXPECT "~TEXT", TEXT
+# within a line, for full-screen programs; for "^REGEX", a line matching
+# that extended regex; for "!TEXT", no line holding TEXT by then; "A && B"
+# wants both); a timeout fails. Prints "PASS: NAME" or "FAIL".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 name=$1 kernel=$2 initrd=$3 devices=$4 append=$5 expect=$6
@@ -36,7 +39,11 @@ done
 # the guest ends without it or the hard timeout strikes first.
 # EXPECT may name several lines: "LINE && LINE".
 seen_one() {
-	if [ "${1#\~}" != "$1" ]; then
+	if [ "${1#!}" != "$1" ]; then
+		! tr -d '\r' <"$log" | grep -qF -- "${1#!}"
+	elif [ "${1#^}" != "$1" ]; then
+		tr -d '\r' <"$log" | grep -qE -- "$1"
+	elif [ "${1#\~}" != "$1" ]; then
 		tr -d '\r' <"$log" | grep -qF -- "${1#\~}"
 	else
 		tr -d '\r' <"$log" | grep -qxF -- "$1"
@@ -50,21 +57,23 @@ seen() {
 	done
 	seen_one "$rest"
 }
-: >"$log"
-start=$(date +%s)
 qemu=qemu-system-x86_64
 if [ "${kernel#i386:}" != "$kernel" ]; then
 	qemu=qemu-system-i386
 	kernel=${kernel#i386:}
 fi
 case $kernel in
+bios) ;;
 */*) kernel=$f/$kernel ;;
 *) kernel=$root/cache/kernels/$kernel/vmlinuz ;;
 esac
+boot=()
+[ "$kernel" = bios ] || boot=(-kernel "$kernel" -initrd "$f/$initrd"
+	-append "console=ttyS0 panic=-1 $append")
+: >"$log"
+start=$(date +%s)
 timeout "$timeout_s" "$qemu" -accel tcg -m "$mem" -smp 1 -nographic \
-	-no-reboot -nodefaults -serial stdio \
-	-kernel "$kernel" -initrd "$f/$initrd" \
-	-append "console=ttyS0 panic=-1 $append" "${args[@]}" \
+	-no-reboot -nodefaults -serial stdio "${boot[@]}" "${args[@]}" \
 	</dev/null >"$log" 2>&1 &
 qemu=$!
 while kill -0 "$qemu" 2>/dev/null && ! seen; do

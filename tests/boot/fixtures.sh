@@ -91,3 +91,22 @@ cp "$f/mkinitramfs.img" "$f/mkinitramfs.gz"
 build mkinitramfs-built mkinitramfs amd64 dep
 mv "$f/mkinitramfs-built.gz" "$f/mkinitramfs-built.img"
 build di-built di-initrd amd64 dep
+
+# The seed's setup: GRUB in the MBR of a virtio disk, boot-entry's entry in
+# its config (tests/boot/grub-cases.sh). The original behind the same entry
+# is the negative control.
+grub_disk() { # NAME LAYOUT grub2|legacy [DISK_MINIRT]
+	local tree=$f/$1.tree cfg legacy=
+	[ "$3" = legacy ] && legacy=--grub-legacy
+	cfg=$(scripts/make-grub-disk.sh tree "$tree" "$2" "$3" "$f/k6-built.gz")
+	"$mv" boot-entry $legacy --mount-table "$tree.mountinfo" \
+		"$tree/boot/KNOPPIX" -- panic=-1 >>"$cfg"
+	cp "$cfg" "$f/$1.cfg"
+	[ -z "${4:-}" ] || cp "$f/$4.gz" "$tree/boot/KNOPPIX/minirt.gz"
+	scripts/make-grub-disk.sh image "$f/$1.img" "$tree" "$2" "$3"
+	rm -rf "$tree" "$tree.mountinfo"
+}
+grub_disk grub-root root grub2
+grub_disk grub-boot boot grub2
+grub_disk grub-orig root grub2 k6
+grub_disk grub-legacy boot-last legacy
