@@ -128,6 +128,8 @@ demo: deps
 
 install: all
 	install -D -m 755 $(B)/minirt-virtio $(DESTDIR)$(PREFIX)/bin/minirt-virtio
+	install -D -m 644 doc/minirt-virtio.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/minirt-virtio.1
 
 clean:
 	rm -rf $(B)

@@ -112,6 +112,22 @@ shadowing() {
 }
 shadowing
 
+# The man page: mandoc's lint finds nothing at warning level or above, and
+# make install puts it where man finds it.
+man_page() {
+	local dest=build/install-test
+	rm -rf "$dest"
+	if ! mandoc -Tlint -Wwarning doc/minirt-virtio.1 >build/man-lint.log 2>&1; then
+		say "FAIL: man page lint (see build/man-lint.log)"
+	elif ! make -s install DESTDIR="$root/$dest" PREFIX=/usr >/dev/null ||
+		! MANPATH=$dest/usr/share/man man -w minirt-virtio >/dev/null 2>&1; then
+		say "FAIL: man page not installed where man finds it"
+	else
+		say "PASS: man page lints clean and installs"
+	fi
+}
+man_page
+
 # Every fuzz seed and every kept finding, through the fuzz targets once.
 for t in build/fuzz/fuzz_*; do
 	name=${t##*/fuzz_}

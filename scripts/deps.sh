@@ -9,7 +9,7 @@ packages=(build-essential pkg-config musl-tools musl-dev:i386 gcc-i686-linux-gnu
 	liblzo2-dev libarchive-dev libiso9660-dev cloop-utils genisoimage
 	libcmocka-dev qemu-system-x86 busybox-static e2fsprogs fdisk cpio kmod
 	xz-utils zstd lz4 bzip2 gzip initramfs-tools-core clang libclang-rt-14-dev
-	valgrind bc grub-pc-bin grub-common seabios libc6-i386)
+	valgrind bc grub-pc-bin grub-common seabios libc6-i386 mandoc man-db)
 
 missing=()
 for p in "${packages[@]}"; do
