@@ -167,7 +167,7 @@ static int resolve_modules(struct plan *p)
 			   n);
 	free(req);
 	for (size_t i = 0; !ret && i < p->ks.nsets; i++)
-		ret = userland_check_modules(p->ar.seg, p->nseg, p->userland,
+		ret = userland_check_modules(&p->census, p->userland,
 					     &p->ks.sets[i]);
 	return ret;
 }
@@ -418,8 +418,10 @@ static int prepare(struct plan *p)
 		return p->input ? error_prefix("%s", p->input) : -1;
 	p->nseg = p->ar.nseg;
 	p->kept_bytes = p->ar.len;
-	if (undo_earlier_build(p) < 0 || find_init(p) < 0 ||
-	    userland_detect(p->ar.seg, p->nseg, &p->userland) < 0)
+	if (undo_earlier_build(p) < 0 || find_init(p) < 0)
+		return error_prefix("%s", p->input);
+	userland_census(p->ar.seg, p->nseg, &p->census);
+	if (userland_detect(&p->census, &p->userland) < 0)
 		return error_prefix("%s", p->input);
 	if (check_not_medium(p) < 0 || resolve_modules(p) < 0 ||
 	    patch_init(p) < 0 || entry_time(p) < 0)

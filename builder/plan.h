@@ -8,6 +8,7 @@
 #include "initpatch.h"
 #include "medium.h"
 #include "sets.h"
+#include "userland.h"
 
 #define OUR_DIR "lib/modules/minirt-virtio"
 #define BUILD_INFO OUR_DIR "/build-info"
@@ -24,6 +25,7 @@ struct plan {
 	size_t kept_bytes; /* input bytes kept, for append */
 	bool rebuilt;
 	struct cpio_entry *init; /* the original init */
+	struct census census; /* machines of its programs and modules */
 	uint16_t userland;
 	struct kernel_sets ks;
 	struct initpatch patch;
