@@ -6,7 +6,7 @@ B := build
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
-LIBS_PC := libkmod zlib liblzma libzstd liblz4
+LIBS_PC := libkmod zlib liblzma libzstd liblz4 libcrypto
 HOST_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -DVERSION='"$(VERSION)"'
 HOST_LIBS = $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lbz2
 

@@ -18,7 +18,7 @@ static const char usage_text[] =
 	"\n"
 	"build: write INPUT with virtio drivers loaded before its /init.\n"
 	"  -o, --output FILE      where to write (may be INPUT itself;\n"
-	"                         INPUT is then kept as INPUT.orig)\n"
+	"                         the original is then kept as FILE.orig)\n"
 	"  -m, --modules DIR      the target kernel's modules:\n"
 	"                         /lib/modules/<ver>, or a directory of\n"
 	"                         .ko[.xz|.zst|.gz] files\n"
@@ -77,6 +77,8 @@ static int build_command(int argc, char **argv)
 			break;
 		switch (c) {
 		case 'o':
+			if (!*optarg)
+				return usage("-o needs a file name");
 			o.output = optarg;
 			break;
 		case 'm':
@@ -86,6 +88,8 @@ static int build_command(int argc, char **argv)
 			o.kernel = optarg;
 			break;
 		case OPT_DRIVER:
+			if (!*optarg)
+				return usage("--driver needs a module name");
 			if (o.ndrivers == DRIVERS_MAX)
 				return usage("too many --driver options");
 			drivers[o.ndrivers++] = optarg;
