@@ -84,6 +84,11 @@ $(B)/tests/%: tests/unit/%.c $(BUILDER_LIB_OBJ) $(INIT_HOST_OBJ) \
 	$(CC) $(HOST_CFLAGS) -Ibuilder -Iinit -o $@ $< $(BUILDER_LIB_OBJ) \
 		$(INIT_HOST_OBJ) $(B)/obj/builder/embed.o $(HOST_LIBS) -lcmocka
 
+# The kill test's LD_PRELOAD shim (tests/kill/run.sh).
+$(B)/kill/shim.so: tests/kill/shim.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARN) -O2 -shared -fPIC -o $@ $< -ldl
+
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard builder/*.[ch] init/*.[ch])
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(fuzz_src_$*) $(HOST_LIBS)
@@ -100,7 +105,7 @@ deps:
 
 unit-bins: $(UNIT_BIN)
 
-unit: all unit-bins
+unit: all unit-bins $(B)/kill/shim.so
 
 # The unit tests again under AddressSanitizer and UBSan, in build/asan/.
 asan:

@@ -75,6 +75,7 @@ done
 size_bound build/preinit-x86_64 32768
 size_bound build/preinit-i386 32768
 tests/bad-inputs/run.sh | tee -a "$results"
+tests/kill/run.sh | tee -a "$results"
 tests/boot/run.sh | tee -a "$results"
 
 passed=$(grep -c '^PASS' "$results")
