@@ -46,7 +46,7 @@ FUZZ_BIN := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
 .PHONY: all deps check unit unit-bins asan fuzz fuzz-bins bench demo install \
 	clean
-all: $(B)/minirt-virtio $(B)/gen-cpio $(B)/mangle-cpio
+all: $(B)/minirt-virtio $(B)/gen-cpio $(B)/mangle-cpio $(B)/rootfs-view
 
 $(B)/preinit-x86_64: $(PREINIT_SRC) $(PREINIT_HDR)
 	@mkdir -p $(@D)
@@ -75,6 +75,10 @@ $(B)/gen-cpio: tests/tools/gen-cpio.c $(BUILDER_LIB_OBJ) $(B)/obj/builder/embed.
 	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
 
 $(B)/mangle-cpio: tests/tools/mangle-cpio.c $(BUILDER_LIB_OBJ) \
+		$(B)/obj/builder/embed.o
+	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
+
+$(B)/rootfs-view: tests/tools/rootfs-view.c $(BUILDER_LIB_OBJ) \
 		$(B)/obj/builder/embed.o
 	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
 

@@ -77,6 +77,7 @@ size_bound build/preinit-i386 32768
 tests/bad-inputs/run.sh | tee -a "$results"
 tests/kill/run.sh | tee -a "$results"
 tests/boot/run.sh | tee -a "$results"
+tests/boot/rules.sh | tee -a "$results"
 
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")
