@@ -38,7 +38,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -DVERSION='"$(VERSION)"' \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Ibuilder -Iinit
 fuzz_src_archive := builder/archive.c builder/cpio.c builder/compress.c \
-	builder/buf.c
+	builder/buf.c builder/rootfs.c
 fuzz_src_lists := init/loadorder.c builder/modlist.c
 fuzz_src_cmdline := init/cmdline.c
 fuzz_src_initpatch := builder/initpatch.c builder/buf.c

@@ -22,6 +22,7 @@ struct rootfs_node {
 	uint32_t size;
 	uint32_t links; /* names it has now */
 	uint32_t children; /* names in it, for a directory */
+	uint32_t parent; /* the directory a directory is in */
 	const struct cpio_entry *entry; /* the last entry that wrote it */
 };
 
@@ -30,13 +31,23 @@ struct rootfs_map {
 	size_t cap, used; /* used counts removed names too */
 };
 
+struct rootfs_link {
+	uint32_t dir; /* node */
+	char *name;
+};
+
+/*
+ * A tree: a name is its directory's node and itself, so memory grows with
+ * the names of the archive, whatever its symbolic links say.
+ */
 struct rootfs {
 	struct rootfs_node *node; /* node[0] is the root */
 	size_t nnodes, cap;
-	struct rootfs_map names; /* path -> node */
-	struct rootfs_map links; /* hard link key -> first name's node */
-	char **link_names; /* the names links point at, in order */
-	size_t nlink_names;
+	struct rootfs_map names; /* "dir/name" -> node */
+	struct rootfs_map links; /* hard link key -> first name, in link[] */
+	struct rootfs_link *link;
+	size_t nlinks;
+	size_t walked, walk_limit; /* name bytes walked, and the most */
 };
 
 /* An empty root, then the segments' entries unpacked onto it. */
@@ -47,8 +58,8 @@ int rootfs_add(struct rootfs *fs, const struct cpio_list *list);
 /*
  * What path names: 0 and *node, or an errno value (ENOENT, ENOTDIR, ELOOP,
  * ENAMETOOLONG) and *node NULL. follow: the last component's symbolic
- * links too. avoid: fail with EDEADLK if the walk passes that path (as
- * given by rootfs_resolve); NULL for none.
+ * links too. avoid: a path to fail at with EDEADLK, if the walk passes it
+ * (as when following /init's link leads to /init again); NULL for none.
  */
 int rootfs_lookup(const struct rootfs *fs, const char *path, bool follow,
 		  const char *avoid, const struct rootfs_node **node);

@@ -9,6 +9,8 @@
 #include "build.h"
 #include "embed.h"
 
+#include <errno.h>
+
 static char *dir, *modules;
 static uint8_t *busybox;
 static size_t busybox_len;
@@ -315,6 +317,54 @@ static void unpacked_size_bounded_in_all(void **state)
 	buf_free(&plain);
 }
 
+/* rootfs.c's lookups: links followed as the kernel does, and bounded. */
+static void rootfs_lookups(void **state)
+{
+	static char deep[20000];
+	struct segment seg = { 0 };
+	const struct rootfs_node *n;
+	struct rootfs fs;
+	char name[16], target[16];
+
+	(void)state;
+	put(&seg.entries, "usr", S_IFDIR | 0755, NULL, 0, 1, 2);
+	put(&seg.entries, "usr/lib", S_IFDIR | 0755, NULL, 0, 2, 2);
+	put(&seg.entries, "lib", S_IFLNK | 0777, "usr/lib", 7, 3, 1);
+	put(&seg.entries, "lib/x", S_IFREG | 0644, "x", 1, 4, 1);
+	put(&seg.entries, "gone/y", S_IFREG | 0644, "y", 1, 5, 1);
+	put(&seg.entries, "self", S_IFLNK | 0777, "self", 4, 6, 1);
+	put(&seg.entries, "up", S_IFLNK | 0777, "usr/../usr/lib/x", 16, 7, 1);
+	put(&seg.entries, "dot", S_IFLNK | 0777, ".", 1, 8, 1);
+	for (int i = 0; i < 41; i++) { /* l0 -> l1 -> ... -> l40 -> lib/x */
+		snprintf(name, sizeof(name), "l%d", i);
+		snprintf(target, sizeof(target), i < 40 ? "l%d" : "lib/x",
+			 i + 1);
+		put(&seg.entries, name, S_IFLNK | 0777, target, strlen(target),
+		    (uint32_t)(10 + i), 1);
+	}
+	assert_int_equal(rootfs_unpack(&fs, &seg, 1), 0);
+	assert_int_equal(rootfs_lookup(&fs, "usr/lib/x", false, NULL, &n), 0);
+	assert_memory_equal(n->data, "x", 1);
+	assert_int_equal(rootfs_lookup(&fs, "gone/y", false, NULL, &n), ENOENT);
+	assert_int_equal(rootfs_lookup(&fs, "up", true, NULL, &n), 0);
+	assert_memory_equal(n->data, "x", 1);
+	assert_int_equal(rootfs_lookup(&fs, "up", true, "usr/lib/x", &n),
+			 EDEADLK);
+	assert_int_equal(rootfs_lookup(&fs, "self", true, NULL, &n), ELOOP);
+	assert_int_equal(rootfs_lookup(&fs, "self", false, NULL, &n), 0);
+	/* 40 links at most, lib's one included, as the kernel's MAXSYMLINKS */
+	assert_int_equal(rootfs_lookup(&fs, "l2", true, NULL, &n), 0);
+	assert_int_equal(rootfs_lookup(&fs, "l1", true, NULL, &n), ELOOP);
+	assert_int_equal(rootfs_lookup(&fs, "lib/x/z", false, NULL, &n),
+			 ENOTDIR);
+	/* dot/dot/dot/...: bounded work, not a hang */
+	for (size_t i = 0; i + 4 < sizeof(deep); i += 4)
+		memcpy(deep + i, "dot/", 4);
+	assert_int_equal(rootfs_lookup(&fs, deep, true, NULL, &n), ELOOP);
+	rootfs_free(&fs);
+	cpio_free(&seg.entries);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +375,7 @@ int main(void)
 		cmocka_unit_test(rebuild_keeps_files_added_under_lib),
 		cmocka_unit_test(append_needs_no_padding),
 		cmocka_unit_test(unpacked_size_bounded_in_all),
+		cmocka_unit_test(rootfs_lookups),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
