@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "build.h"
 #include "rootfs.h"
 
 /* The repository's root: tests run from there (make check). */
@@ -101,6 +102,33 @@ static inline char *path_in(const char *dir, const char *name)
 	assert_non_null(path);
 	sprintf(path, "%s/%s", dir, name);
 	return path;
+}
+
+/* dir/name in one of 32 buffers used in turn: for a test's few names. */
+static inline const char *path_at(const char *dir, const char *name)
+{
+	static char paths[32][512];
+	static unsigned next;
+	char *p = paths[next++ % 32];
+
+	snprintf(p, sizeof(paths[0]), "%s/%s", dir, name);
+	return p;
+}
+
+/* A build as `minirt-virtio build` runs one, from modules. */
+static inline int build_with(const char *modules, const char *in,
+			     const char *out, enum layout layout, bool force)
+{
+	struct build_opts o = { .input = in,
+				.output = out,
+				.layout = layout,
+				.modules_dir = modules,
+				.patch_init = true,
+				.force = force };
+	int ret = build_run(&o);
+
+	fflush(stdout);
+	return ret;
 }
 
 static inline bool same_file(const char *a, const char *b)

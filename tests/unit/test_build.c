@@ -15,17 +15,7 @@ static char *in_dir(const char *name)
 static int build(const char *in, const char *out, enum layout layout,
 		 bool force)
 {
-	struct build_opts o = { .input = in,
-				.output = out,
-				.layout = layout,
-				.modules_dir = modules,
-				.patch_init = true,
-				.force = force };
-	int ret;
-
-	ret = build_run(&o);
-	fflush(stdout);
-	return ret;
+	return build_with(modules, in, out, layout, force);
 }
 
 static int setup(void **state)

@@ -59,24 +59,14 @@ int renameat2(int fromfd, const char *from, int tofd, const char *to,
 	return (int)syscall(SYS_renameat2, fromfd, from, tofd, to, flags);
 }
 
-/* dir/name, in one of a few buffers that are reused in turn. */
 static const char *at(const char *name)
 {
-	static char paths[32][512];
-	static unsigned next;
-	char *p = paths[next++ % 32];
-
-	snprintf(p, sizeof(paths[0]), "%s/%s", dir, name);
-	return p;
+	return path_at(dir, name);
 }
 
+/* A merge build; *said: what it printed, if said. */
 static int build_to(const char *in, const char *out, bool force, char **said)
 {
-	struct build_opts o = { .input = in,
-				.output = out,
-				.modules_dir = modules,
-				.patch_init = true,
-				.force = force };
 	char log[512];
 	int saved, fd, ret;
 	size_t len;
@@ -88,8 +78,7 @@ static int build_to(const char *in, const char *out, bool force, char **said)
 	assert_true(saved >= 0 && fd >= 0);
 	dup2(fd, 1);
 	close(fd);
-	ret = build_run(&o);
-	fflush(stdout);
+	ret = build_with(modules, in, out, LAYOUT_MERGE, force);
 	dup2(saved, 1);
 	close(saved);
 	if (said) {

@@ -21,12 +21,7 @@ static const char script[] =
 
 static const char *at(const char *name)
 {
-	static char paths[16][512];
-	static unsigned next;
-	char *p = paths[next++ % 16];
-
-	snprintf(p, sizeof(paths[0]), "%s/%s", dir, name);
-	return p;
+	return path_at(dir, name);
 }
 
 static struct cpio_entry *put(struct cpio_list *l, const char *name,
@@ -43,17 +38,7 @@ static struct cpio_entry *put(struct cpio_list *l, const char *name,
 
 static int build(const char *in, const char *out, enum layout layout)
 {
-	struct build_opts o = { .input = in,
-				.output = out,
-				.layout = layout,
-				.modules_dir = modules,
-				.patch_init = true,
-				.force = true };
-	int ret;
-
-	ret = build_run(&o);
-	fflush(stdout);
-	return ret;
+	return build_with(modules, in, out, layout, true);
 }
 
 /* What the kernel leaves at path in file is exactly data. */
