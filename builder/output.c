@@ -368,7 +368,6 @@ int output_commit(struct output *o, const struct buf *data)
 static int resolve_output(struct output *o)
 {
 	struct stat st;
-	char dir[PATH_MAX];
 
 	if (strlen(o->name) >= sizeof(o->path))
 		return error_set("%s: the path is too long", o->name);
@@ -386,9 +385,6 @@ static int resolve_output(struct output *o)
 		free(real);
 		o->through_link = true;
 	}
-	if (!*split_path(o->path, dir))
-		return error_set("%s ends in /; name the file to write",
-				 o->name);
 	return 0;
 }
 
@@ -481,6 +477,8 @@ int output_prepare(struct output *o, const char *name, const char *input,
 				 name);
 	if (o->exists && !S_ISREG(st.st_mode))
 		return error_set("%s exists and is not a regular file", name);
+	if (!*split_path(o->path, dir))
+		return error_set("%s ends in /; name the file to write", name);
 	o->in_place = o->exists && stat(input, &in_st) == 0 &&
 		      in_st.st_dev == st.st_dev && in_st.st_ino == st.st_ino;
 	if (o->exists && !o->in_place && !force)
