@@ -22,7 +22,7 @@ static const char usage_text[] =
 	"\n"
 	"build: write INPUT with virtio drivers loaded before its /init.\n"
 	"  -o, --output FILE      where to write (may be INPUT itself;\n"
-	"                         INPUT is then kept as INPUT.orig)\n"
+	"                         the original is then kept as FILE.orig)\n"
 	"      --medium PATH      a KNOPPIX medium: its ISO file, the ISO's\n"
 	"                         tree, or the flat copy in /boot/KNOPPIX;\n"
 	"                         its minirt is INPUT, its kernels (linux,\n"
@@ -99,6 +99,8 @@ static int build_command(int argc, char **argv)
 			break;
 		switch (c) {
 		case 'o':
+			if (!*optarg)
+				return usage("-o needs a file name");
 			o.output = optarg;
 			break;
 		case 'm':
@@ -115,6 +117,8 @@ static int build_command(int argc, char **argv)
 			o.medium = optarg;
 			break;
 		case OPT_DRIVER:
+			if (!*optarg)
+				return usage("--driver needs a module name");
 			if (o.ndrivers == DRIVERS_MAX)
 				return usage("too many --driver options");
 			drivers[o.ndrivers++] = optarg;

@@ -97,7 +97,7 @@ valgrind_medium() {
 valgrind_medium
 
 # None of our symbols may shadow a library's: libarchive calls its own
-# archive_free(), and an executable's archive_free() would be called instead.
+# archive_release(), and an executable's archive_release() would be called instead.
 shadowing() {
 	local ours libs clash
 	ours=$(nm build/obj/builder/*.o | awk '$2 ~ /^[TDBR]$/ { print $3 }' | sort -u)
@@ -141,7 +141,9 @@ done
 size_bound build/preinit-x86_64 32768
 size_bound build/preinit-i386 32768
 tests/bad-inputs/run.sh | tee -a "$results"
+tests/kill/run.sh | tee -a "$results"
 tests/boot/run.sh | tee -a "$results"
+tests/boot/rules.sh | tee -a "$results"
 
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")

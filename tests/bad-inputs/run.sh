@@ -45,6 +45,16 @@ fake_module() { # DIR NAME MODINFO(;-separated) [CC]
 		rm "$2.c" "$2.o" "$2.info")
 }
 
+init_links() { # NAME "LINK TARGET"...
+	local name=$1
+	shift
+	{
+		good_list | grep -v '^file /init '
+		echo "dir /sbin 755 0 0"
+		for link in "$@"; do echo "slink $link 777 0 0"; done
+	} | list_case "$name"
+}
+
 make_cases() {
 	: >"$work/empty"
 	head -c 2000 "$work/good.gz" >"$work/truncated-gzip"
@@ -62,7 +72,6 @@ make_cases() {
 	# gen-cpio drops a leading '/', so make the absolute name by hand
 	sed 's|^file /init |file Xinit |' <(good_list) | "$gen" |
 		sed 's|Xinit|/init|' | gzip -n >"$work/absolute-name"
-	(good_list; echo "file /init /etc/hostname 755 0 0") | list_case init-twice
 	printf '%s\n' "dir /bin 755 0 0" "file /bin/busybox /bin/busybox 755 0 0" \
 		"dir /init 755 0 0" | list_case init-directory
 	printf '%s\n' "dir /bin 755 0 0" "file /bin/busybox /bin/busybox 755 0 0" |
@@ -80,6 +89,20 @@ make_cases() {
 	gzip -n -c "$work/ext2-initrd" >"$work/ext2-initrd-gz"
 	cp "$work/good.gz" "$work/trailing-garbage" && echo "garbage!" >>"$work/trailing-garbage"
 	printf '\x89LZO\0\r\n\x1a\n' >"$work/lzo" && head -c 100 /dev/zero >>"$work/lzo"
+	# Where the modules go, something that is no directory.
+	(good_list; echo "file /lib /etc/hostname 644 0 0") | list_case lib-is-file
+	(good_list; echo "slink /lib usr/lib 777 0 0") | list_case lib-leads-nowhere
+	(good_list; printf '%s\n' "dir /lib 755 0 0" "dir /lib/modules 755 0 0" \
+		"file /lib/modules/minirt-virtio /etc/hostname 644 0 0") |
+		list_case our-dir-is-file
+	# /init a symbolic link back to itself: /init.orig would run us again.
+	init_links init-links-to-itself "/init init"
+	init_links init-links-to-itself-absolute "/init /init"
+	init_links init-links-to-itself-dotdot "/init ./sbin/../init"
+	init_links init-links-back "/init a" "/a init"
+	init_links init-link-loop "/init a" "/a b" "/b a"
+	lz4 -l -q -c "$work/good.cpio" >"$work/lz4-legacy"
+	mkdir -p "$work/a-directory"
 	mkdir -p "$work/mods-not-elf" "$work/mods-cycle" "$work/mods-five"
 	echo "not a module" >"$work/mods-not-elf/virtio_pci.ko"
 	fake_module "$work/mods-cycle" virtio_pci "name=virtio_pci;depends=virtio;vermagic=6.1.0 SMP"
@@ -175,9 +198,46 @@ check() {
 		set -- -m "$m" "$in" "$@"
 	fi
 	rm -rf "$work/tmp" && mkdir "$work/tmp"
-	(ulimit -v 4000000; TMPDIR=$work/tmp "$mv" build -o "$out" "$@" \
-		>/dev/null 2>"$work/$name.err")
+	(ulimit -v 4000000; ulimit -f "${FILE_LIMIT:-unlimited}"; trap '' XFSZ
+		TMPDIR=$work/tmp "$mv" build -o "$out" "$@" >/dev/null \
+		2>"$work/$name.err")
 	verdict "$name" $? 1 "$work/$name.err" "$expect" "$out"
+}
+
+# In place (-o INPUT): refused, and INPUT and INPUT.orig as they were.
+check_in_place() { # NAME EXPECT (INPUT.orig made by the caller)
+	local name=$1 expect=$2 in=$work/in-place-$1.gz err=$work/$1.err status
+	local orig_before
+	orig_before=$(ls -ld --time-style=+%s "$in.orig"; cat "$in.orig" 2>/dev/null | md5sum)
+	(ulimit -v 4000000; "$mv" build -m "$mods" "$in" -o "$in" >/dev/null 2>"$err")
+	status=$?
+	if [ "$status" != 1 ]; then
+		echo "FAIL: bad-input $name (exit $status, not 1)"
+	elif [ "$(wc -l <"$err")" != 1 ] || ! grep -qF -- "$expect" "$err"; then
+		echo "FAIL: bad-input $name (\"$(cat "$err")\" lacks \"$expect\")"
+	elif ! cmp -s "$in" "$work/good.gz" ||
+		[ "$(ls -ld --time-style=+%s "$in.orig"; cat "$in.orig" 2>/dev/null | md5sum)" != "$orig_before" ]; then
+		echo "FAIL: bad-input $name (INPUT or INPUT.orig changed)"
+	elif ls -A "$work" | grep -q '^\.'; then
+		echo "FAIL: bad-input $name (a temporary file was left)"
+	else
+		echo "PASS: bad-input $name"
+	fi
+}
+
+# Usage mistakes: exit 2, the problem named first.
+check_usage() { # NAME EXPECT ARGS...
+	local name=$1 expect=$2 status
+	shift 2
+	"$mv" "$@" >/dev/null 2>"$work/$name.err"
+	status=$?
+	if [ "$status" != 2 ]; then
+		echo "FAIL: usage $name (exit $status, not 2)"
+	elif ! head -n1 "$work/$name.err" | grep -qF -- "$expect"; then
+		echo "FAIL: usage $name (\"$(head -n1 "$work/$name.err")\" lacks \"$expect\")"
+	else
+		echo "PASS: usage $name"
+	fi
 }
 
 make_cases
@@ -194,7 +254,6 @@ check size-4gib "$w/size-4gib" "$mods" "claims 4294967295 bytes past the end"
 check bad-hex "$w/bad-hex" "$mods" "bad hex digit"
 check dotdot-name "$w/dotdot-name" "$mods" "leaves the root"
 check absolute-name "$w/absolute-name" "$mods" "absolute name \"/init\""
-check init-twice "$w/init-twice" "$mods" "/init appears twice"
 check init-directory "$w/init-directory" "$mods" "/init is a directory"
 check no-init "$w/no-init" "$mods" "no /init in any segment"
 check hardlink-storm "$w/hardlink-storm" "$mods" "no /init in any segment"
@@ -292,3 +351,25 @@ entry_case option-knoppix-dir 2 "works knoppix_dir= out from DIR" \
 entry_case two-dirs 2 "boot-entry takes one DIR" "$k" "$k"
 entry_case unknown-option 2 "boot-entry takes --grub-legacy, --mount-table FILE" \
 	"$k" --grub
+
+check lib-is-file "$w/lib-is-file" "$mods" "/lib is not a directory but a regular file"
+check lib-leads-nowhere "$w/lib-leads-nowhere" "$mods" "/lib is not a directory but a symbolic link that leads nowhere"
+check our-dir-is-file "$w/our-dir-is-file" "$mods" "/lib/modules/minirt-virtio is not a directory"
+check init-links-to-itself "$w/init-links-to-itself" "$mods" "/init is a symbolic link to init, which leads back to /init"
+check init-links-to-itself-absolute "$w/init-links-to-itself-absolute" "$mods" "/init is a symbolic link to /init, which leads back"
+check init-links-to-itself-dotdot "$w/init-links-to-itself-dotdot" "$mods" "/init is a symbolic link to ./sbin/../init, which leads back"
+check init-links-back "$w/init-links-back" "$mods" "/init is a symbolic link to a, which leads back to /init"
+check init-link-loop "$w/init-link-loop" "$mods" "leads round in a loop"
+check append-after-lz4 "$w/lz4-legacy" "$mods" "ends in an lz4 segment" --layout append
+check output-is-directory "$w/good.gz" "$mods" "$w/a-directory is a directory" -o "$w/a-directory"
+check output-name-too-long "$w/good.gz" "$mods" "file name is longer than the 255 bytes" \
+	-o "$w/$(printf 'x%.0s' $(seq 300))"
+FILE_LIMIT=200 check output-write-fails "$w/good.gz" "$mods" "cannot write $w/out-output-write-fails.gz: File too large"
+cp "$w/good.gz" "$w/in-place-stale-orig.gz"
+echo "an older release" >"$w/in-place-stale-orig.gz.orig"
+check_in_place stale-orig "in-place-stale-orig.gz.orig exists and is not the original of"
+cp "$w/good.gz" "$w/in-place-orig-directory.gz"
+mkdir "$w/in-place-orig-directory.gz.orig"
+check_in_place orig-directory "in-place-orig-directory.gz.orig exists and is not a regular file; move it aside"
+check_usage empty-output "-o needs a file name" build -m "$mods" "$w/good.gz" -o ''
+check_usage empty-driver "--driver needs a module name" build -m "$mods" --driver '' "$w/good.gz" -o "$w/x.gz"

@@ -41,10 +41,12 @@ minirt k6-zstd amd64 amd64 knoppix6 zstd
 minirt k6-early amd64 amd64 knoppix6 gzip early
 minirt k6-i386 i386 686 knoppix6 gzip
 minirt k6-i386-on64 i386 amd64 knoppix6 gzip
+minirt k6-hardlink amd64 amd64 busybox-hardlink gzip
 
 build k6-built k6 amd64 nodep
 build k6-built-dep k6 amd64 dep
 build k6-append k6 amd64 nodep --layout append
+build k6-hardlink-append k6-hardlink amd64 nodep --layout append
 build k7-built k7 amd64 nodep
 build k6-xz-built k6-xz amd64 nodep
 build k6-zstd-built k6-zstd amd64 nodep
