@@ -542,7 +542,7 @@ static int add_ours(struct plan *p)
 static int open_input(struct plan *p)
 {
 	const struct build_opts *o = p->opts;
-	uint8_t *copy;
+	uint8_t *bytes;
 
 	if (!o->medium) {
 		p->input = p->input_path = o->input;
@@ -555,11 +555,9 @@ static int open_input(struct plan *p)
 	p->input_path = p->medium.minirt_path;
 	if (p->input_path)
 		return archive_read(&p->ar, p->input_path);
-	copy = malloc(p->medium.minirt_len + 1);
-	if (!copy)
-		return error_set("out of memory");
-	memcpy(copy, p->medium.minirt, p->medium.minirt_len);
-	return archive_parse(&p->ar, copy, p->medium.minirt_len);
+	bytes = p->medium.minirt; /* the archive takes them over */
+	p->medium.minirt = NULL;
+	return archive_parse(&p->ar, bytes, p->medium.minirt_len);
 }
 
 /* An ISO is not a minirt: never write over it, whatever --force says. */

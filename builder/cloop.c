@@ -17,11 +17,13 @@
 #define PACKED_MAX(bs) ((size_t)(bs)*2 + 4096)
 #define XZ_MEMLIMIT ((uint64_t)256 << 20)
 
+size_t cloop_cache_max = (size_t)256 << 20;
+
 struct cloop_cached {
-	struct cloop_cached *next;
+	struct cloop_cached *next; /* in its hash bucket */
+	struct cloop_cached *newer, *older;
 	uint32_t block;
-	uint64_t used; /* c->clock when last asked for */
-	uint8_t data[];
+	uint8_t data[]; /* the block, and a byte to tell "too long" */
 };
 
 static uint32_t be32(const uint8_t *p)
@@ -35,7 +37,8 @@ static uint64_t be64(const uint8_t *p)
 	return (uint64_t)be32(p) << 32 | be32(p + 4);
 }
 
-/* "#V2.0 Format" at 10: 2 or 4, else 0. */
+/* "#V2.0 Format": the major version at SIGNATURE_AT + 1; 0 if there is
+ * no signature, -1 for a version we do not read. */
 static int header_version(const uint8_t *h)
 {
 	if (h[SIGNATURE_AT] != 'V' || h[SIGNATURE_AT + 2] != '.')
@@ -74,8 +77,6 @@ static int read_header(struct cloop *c, uint8_t *h)
 			return -1;
 		v = header_version(h);
 		c->header_last = true;
-		if (v == 2)
-			v = 0; /* V2.0 has its header first only */
 	}
 	if (v < 0)
 		return error_set(
@@ -191,6 +192,18 @@ static int cloop_view(struct source *s, uint64_t off, const uint8_t **p,
 	return 0;
 }
 
+/* A bucket per block the cache can hold, so chains stay short. */
+static int cache_init(struct cloop_cache *cache, uint32_t block_size)
+{
+	size_t want = cloop_cache_max / block_size;
+
+	cache->table_size = 64;
+	while (cache->table_size < want)
+		cache->table_size *= 2;
+	cache->table = calloc(cache->table_size, sizeof(*cache->table));
+	return cache->table ? 0 : error_set("out of memory");
+}
+
 int cloop_open(struct cloop *c, const char *name, const struct region *file)
 {
 	uint8_t h[CLOOP_HEADER_LEN];
@@ -198,31 +211,32 @@ int cloop_open(struct cloop *c, const char *name, const struct region *file)
 	memset(c, 0, sizeof(*c));
 	c->file = *file;
 	if (read_header(c, h) < 0 || check_geometry(c, h) < 0 ||
-	    read_offsets(c) < 0)
-		return -1;
-	c->table_size = 1024;
-	c->table = calloc(c->table_size, sizeof(*c->table));
+	    read_offsets(c) < 0 || cache_init(&c->cache, c->block_size) < 0)
+		goto fail;
 	c->seen = calloc(c->nblocks / 8 + 1, 1);
 	c->packed = malloc(PACKED_MAX(c->block_size));
-	if (!c->table || !c->seen || !c->packed)
-		return error_set("out of memory");
+	if (!c->seen || !c->packed) {
+		error_set("out of memory");
+		goto fail;
+	}
 	c->src.name = name;
 	c->src.size = (uint64_t)c->nblocks * c->block_size;
 	c->src.view = cloop_view;
 	return 0;
+fail:
+	cloop_close(c);
+	return -1;
 }
 
 void cloop_close(struct cloop *c)
 {
-	for (size_t i = 0; c->table && i < c->table_size; i++) {
-		struct cloop_cached *e = c->table[i], *next;
+	struct cloop_cached *e = c->cache.newest, *older;
 
-		for (; e; e = next) {
-			next = e->next;
-			free(e);
-		}
+	for (; e; e = older) {
+		older = e->older;
+		free(e);
 	}
-	free(c->table);
+	free(c->cache.table);
 	free(c->offsets);
 	free(c->seen);
 	free(c->packed);
@@ -244,6 +258,9 @@ static int inflate_block(const uint8_t *in, size_t len, uint8_t *out,
 	ret = inflate(&zs, Z_FINISH);
 	*got = zs.total_out;
 	inflateEnd(&zs);
+	/* No room left and not at the end: it holds more than size. */
+	if (ret == Z_BUF_ERROR && !zs.avail_out)
+		return 0;
 	return ret == Z_STREAM_END ? 0 : error_set("zlib data is corrupt");
 }
 
@@ -257,9 +274,9 @@ static int unxz_block(const uint8_t *in, size_t len, uint8_t *out, size_t size,
 	*got = 0;
 	ret = lzma_stream_buffer_decode(&memlimit, 0, NULL, in, &in_pos, len,
 					out, got, size);
-	if (ret == LZMA_BUF_ERROR)
-		*got = size + 1; /* more than fits: the wrong size */
-	else if (ret != LZMA_OK)
+	if (ret == LZMA_BUF_ERROR && *got == size)
+		return 0; /* no room left: it holds more than size */
+	if (ret != LZMA_OK)
 		return error_set("xz data is corrupt (liblzma error %d)",
 				 (int)ret);
 	return 0;
@@ -268,8 +285,9 @@ static int unxz_block(const uint8_t *in, size_t len, uint8_t *out, size_t size,
 static int unlz4_block(const uint8_t *in, size_t len, uint8_t *out, size_t size,
 		       size_t *got)
 {
-	int n = LZ4_decompress_safe((const char *)in, (char *)out, (int)len,
-				    (int)size);
+	/* Stops once out is full, so a too long block shows as such. */
+	int n = LZ4_decompress_safe_partial((const char *)in, (char *)out,
+					    (int)len, (int)size, (int)size);
 
 	if (n < 0)
 		return error_set("lz4 data is corrupt");
@@ -288,14 +306,19 @@ static int unlzo_block(const uint8_t *in, size_t len, uint8_t *out, size_t size,
 	ret = lzo1x_decompress_safe(in, len, out, &n, NULL);
 	if (ret != LZO_E_OK && ret != LZO_E_OUTPUT_OVERRUN)
 		return error_set("lzo data is corrupt (liblzo2 error %d)", ret);
-	*got = ret == LZO_E_OUTPUT_OVERRUN ? size + 1 : n;
+	*got = ret == LZO_E_OUTPUT_OVERRUN ? size : n;
 	return 0;
 }
 
+/*
+ * Block i into out, which has room for one byte more than the block size:
+ * a block that fills it unpacks to more than it should.
+ */
 static int unpack(struct cloop *c, uint32_t i, uint8_t *out)
 {
 	uint64_t from = c->offsets[i] & OFFSET_MASK;
 	size_t len = (size_t)((c->offsets[i + 1] & OFFSET_MASK) - from), got;
+	size_t room = (size_t)c->block_size + 1;
 	unsigned flags = (unsigned)(c->offsets[i] >> FLAGS_SHIFT);
 	int ret;
 
@@ -309,16 +332,16 @@ static int unpack(struct cloop *c, uint32_t i, uint8_t *out)
 		ret = 0;
 		break;
 	case CLOOP_XZ:
-		ret = unxz_block(c->packed, len, out, c->block_size, &got);
+		ret = unxz_block(c->packed, len, out, room, &got);
 		break;
 	case CLOOP_LZ4:
-		ret = unlz4_block(c->packed, len, out, c->block_size, &got);
+		ret = unlz4_block(c->packed, len, out, room, &got);
 		break;
 	case CLOOP_LZO:
-		ret = unlzo_block(c->packed, len, out, c->block_size, &got);
+		ret = unlzo_block(c->packed, len, out, room, &got);
 		break;
 	default:
-		ret = inflate_block(c->packed, len, out, c->block_size, &got);
+		ret = inflate_block(c->packed, len, out, room, &got);
 		break;
 	}
 	if (ret < 0)
@@ -332,42 +355,56 @@ static int unpack(struct cloop *c, uint32_t i, uint8_t *out)
 	return 0;
 }
 
-/* Drop the least recently used block. */
-static void evict_one(struct cloop *c)
+static struct cloop_cached **bucket(struct cloop_cache *cache, uint32_t block)
 {
-	struct cloop_cached **victim = NULL;
+	return &cache->table[block & (cache->table_size - 1)];
+}
 
-	for (size_t i = 0; i < c->table_size; i++)
-		for (struct cloop_cached **e = &c->table[i]; *e;
-		     e = &(*e)->next)
-			if (!victim || (*e)->used < (*victim)->used)
-				victim = e;
-	if (victim) {
-		struct cloop_cached *gone = *victim;
+static void unlink_use(struct cloop_cache *cache, struct cloop_cached *e)
+{
+	*(e->newer ? &e->newer->older : &cache->newest) = e->older;
+	*(e->older ? &e->older->newer : &cache->oldest) = e->newer;
+}
 
-		*victim = gone->next;
-		free(gone);
-		c->cached_bytes -= c->block_size;
-	}
+static void link_newest(struct cloop_cache *cache, struct cloop_cached *e)
+{
+	e->newer = NULL;
+	e->older = cache->newest;
+	*(cache->newest ? &cache->newest->newer : &cache->oldest) = e;
+	cache->newest = e;
+}
+
+/* Drop the least recently used block. */
+static void evict_oldest(struct cloop_cache *cache, uint32_t block_size)
+{
+	struct cloop_cached *gone = cache->oldest, **p;
+
+	for (p = bucket(cache, gone->block); *p != gone; p = &(*p)->next)
+		;
+	*p = gone->next;
+	unlink_use(cache, gone);
+	free(gone);
+	cache->bytes -= block_size;
 }
 
 int cloop_block(struct cloop *c, uint32_t i, const uint8_t **data)
 {
-	struct cloop_cached **slot, *e;
+	struct cloop_cache *cache = &c->cache;
+	struct cloop_cached *e;
 
 	if (i >= c->nblocks)
 		return error_set("cloop block %u is past the last (%u)", i,
 				 c->nblocks - 1);
-	slot = &c->table[i % c->table_size];
-	for (e = *slot; e; e = e->next)
+	for (e = *bucket(cache, i); e; e = e->next)
 		if (e->block == i) {
-			e->used = ++c->clock;
+			unlink_use(cache, e);
+			link_newest(cache, e);
 			*data = e->data;
 			return 0;
 		}
-	while (c->cached_bytes + c->block_size > CLOOP_CACHE_MAX)
-		evict_one(c);
-	e = malloc(sizeof(*e) + c->block_size);
+	while (cache->oldest && cache->bytes + c->block_size > cloop_cache_max)
+		evict_oldest(cache, c->block_size);
+	e = malloc(sizeof(*e) + c->block_size + 1);
 	if (!e)
 		return error_set("out of memory");
 	if (unpack(c, i, e->data) < 0) {
@@ -380,10 +417,10 @@ int cloop_block(struct cloop *c, uint32_t i, const uint8_t **data)
 		c->distinct++;
 	}
 	e->block = i;
-	e->used = ++c->clock;
-	e->next = *slot;
-	*slot = e;
-	c->cached_bytes += c->block_size;
+	e->next = *bucket(cache, i);
+	*bucket(cache, i) = e;
+	link_newest(cache, e);
+	cache->bytes += c->block_size;
 	*data = e->data;
 	return 0;
 }

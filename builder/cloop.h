@@ -20,8 +20,8 @@
 #define CLOOP_HEADER_LEN 136
 #define CLOOP_BLOCK_MAX ((uint32_t)16 << 20)
 #define CLOOP_BLOCKS_MAX ((uint32_t)1 << 24)
-/* Unpacked blocks kept for reuse, in bytes. */
-#define CLOOP_CACHE_MAX ((size_t)256 << 20)
+/* Unpacked blocks kept for reuse, in bytes (tests make it small). */
+extern size_t cloop_cache_max;
 
 enum cloop_comp {
 	CLOOP_ZLIB,
@@ -33,6 +33,14 @@ enum cloop_comp {
 
 struct cloop_cached;
 
+/* Unpacked blocks: a hash by block number, and a list by last use. */
+struct cloop_cache {
+	struct cloop_cached **table;
+	size_t table_size; /* a power of two */
+	struct cloop_cached *newest, *oldest;
+	size_t bytes;
+};
+
 struct cloop {
 	struct source src; /* what it unpacks to */
 	struct region file;
@@ -41,14 +49,15 @@ struct cloop {
 	uint32_t block_size, nblocks;
 	uint64_t *offsets; /* nblocks + 1, flags kept in the top bits */
 	uint8_t *packed; /* one compressed block */
-	struct cloop_cached **table; /* hash of unpacked blocks */
-	size_t table_size, cached_bytes;
-	uint64_t clock;
+	struct cloop_cache cache;
 	uint8_t *seen; /* a bit per block ever unpacked */
 	uint32_t unpacked, distinct; /* unpacks done, blocks they covered */
 };
 
-/* Check the header and every offset of the image in file. name: messages. */
+/*
+ * Check the header and every offset of the image in file (name: for
+ * messages). On failure nothing is left to close.
+ */
 int cloop_open(struct cloop *c, const char *name, const struct region *file);
 void cloop_close(struct cloop *c);
 

@@ -67,6 +67,23 @@ static const char *clean_path(const char *path)
 	return path;
 }
 
+/*
+ * The entry's name as bytes we can use, or NULL: a Joliet name the locale
+ * cannot spell, or one with control characters (no module tree has them,
+ * and they would break a message in two).
+ */
+static const char *entry_name(struct archive_entry *entry)
+{
+	const char *name = archive_entry_pathname_utf8(entry);
+
+	if (!name)
+		name = archive_entry_pathname(entry);
+	for (const char *p = name; p && *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return NULL;
+	return name;
+}
+
 static int read_data(struct archive *a, const struct isofs_entry *e,
 		     struct buf *out)
 {
@@ -98,13 +115,14 @@ static int walk_entries(struct archive *a, struct walk *w, isofs_pick_fn pick,
 
 	while ((r = archive_read_next_header(a, &entry)) == ARCHIVE_OK ||
 	       r == ARCHIVE_WARN) {
+		const char *name = entry_name(entry);
 		struct isofs_entry e = {
-			.path = clean_path(archive_entry_pathname(entry)),
+			.path = name ? clean_path(name) : NULL,
 			.type = archive_entry_filetype(entry),
 			.size = archive_entry_size(entry),
 		};
 		struct buf data = { 0 };
-		int want = pick(ctx, &e), ret;
+		int want = e.path ? pick(ctx, &e) : 0, ret;
 
 		if (want <= 0) {
 			if (want < 0)

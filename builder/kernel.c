@@ -38,10 +38,10 @@ int kernel_version(const uint8_t *image, size_t len, char *buf, size_t size,
 	return 0;
 }
 
-/* A release is what uname -r prints: one word of printable characters. */
-static bool plausible_release(const char *s, size_t len)
+bool release_valid(const char *s, size_t len)
 {
-	if (!len || len > 64)
+	if (!len || len > 64 ||
+	    (s[0] == '.' && (len == 1 || (len == 2 && s[1] == '.'))))
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (s[i] <= ' ' || s[i] > '~' || s[i] == '/')
@@ -60,7 +60,7 @@ int kernel_parse(const char *label, const uint8_t *image, size_t len,
 	    0)
 		return error_prefix("%s", label);
 	rlen = strcspn(version, " \t\n");
-	if (!plausible_release(version, rlen))
+	if (!release_valid(version, rlen))
 		return error_set("%s: no kernel release in its version string",
 				 label);
 	k->label = xstrdup(label);

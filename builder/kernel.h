@@ -13,6 +13,12 @@ struct kernel {
 	bool is_64bit;
 };
 
+/*
+ * A release is what uname -r prints, and it names directories here: one
+ * word of printable characters, no '/', not "." or "..", at most 64 bytes.
+ */
+bool release_valid(const char *s, size_t len);
+
 /* "6.1.0-27-amd64 (debian-kernel@...) #1 SMP ..." into buf. */
 int kernel_version(const uint8_t *image, size_t len, char *buf, size_t size,
 		   bool *is_64bit);

@@ -15,7 +15,7 @@
 
 struct planner {
 	struct kmod_ctx *kmod;
-	const char *dir;
+	const char *dir, *label; /* label: the tree, as the user knows it */
 	struct modplan_item *items;
 	size_t n;
 	struct modset *set;
@@ -119,7 +119,7 @@ static int probe(struct planner *p, struct kmod_module *mod)
 	if (p->error)
 		return -1;
 	if (ret < 0)
-		return error_set("%s: libkmod cannot order %s: %s", p->dir,
+		return error_set("%s: libkmod cannot order %s: %s", p->label,
 				 kmod_module_get_name(mod), strerror(-ret));
 	mark_needed(p, mod);
 	return 0;
@@ -130,9 +130,9 @@ static int missing(const struct planner *p, const struct modreq *req)
 	if (req->required)
 		return error_set(
 			"%s is neither in %s nor built into the kernel",
-			req->name, p->dir);
+			req->name, p->label);
 	fprintf(stderr, "minirt-virtio: warning: %s is not in %s; left out\n",
-		req->name, p->dir);
+		req->name, p->label);
 	return 0;
 }
 
@@ -142,7 +142,7 @@ static int plan_one(struct planner *p, const struct modreq *req)
 	int ret = 0;
 
 	if (kmod_module_new_from_lookup(p->kmod, req->name, &list) < 0)
-		return error_set("%s: libkmod cannot look up %s", p->dir,
+		return error_set("%s: libkmod cannot look up %s", p->label,
 				 req->name);
 	if (!list)
 		return missing(p, req);
@@ -158,11 +158,12 @@ static int plan_one(struct planner *p, const struct modreq *req)
 	return ret;
 }
 
-int kmod_plan(const char *dir, const struct modreq *req, size_t nreq,
-	      struct modplan_item **items, size_t *n, struct modset *set)
+int kmod_plan(const char *dir, const char *label, const struct modreq *req,
+	      size_t nreq, struct modplan_item **items, size_t *n,
+	      struct modset *set)
 {
 	static const char *const no_config[] = { NULL };
-	struct planner p = { .dir = dir, .set = set };
+	struct planner p = { .dir = dir, .label = label, .set = set };
 	int ret = 0;
 
 	/* The target's modules, not this machine's: no host config. */
@@ -171,7 +172,7 @@ int kmod_plan(const char *dir, const struct modreq *req, size_t nreq,
 		return error_set("libkmod: cannot start");
 	kmod_set_log_fn(p.kmod, quiet, NULL);
 	if (kmod_load_resources(p.kmod) < 0)
-		ret = error_set("%s: libkmod cannot read its index", dir);
+		ret = error_set("%s: libkmod cannot read its index", label);
 	for (size_t i = 0; !ret && i < nreq; i++)
 		ret = plan_one(&p, &req[i]);
 	kmod_unref(p.kmod);

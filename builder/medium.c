@@ -37,6 +37,7 @@ struct reader {
 	struct medium *m;
 	iso9660_t *iso;
 	int fd; /* the ISO file */
+	uint64_t iso_size;
 };
 
 bool medium_is_iso(const char *path)
@@ -53,14 +54,38 @@ bool medium_is_iso(const char *path)
 	return iso;
 }
 
+/*
+ * A name without an ISO9660 version: "LINUX64.;1" is "LINUX64",
+ * "MINIRT.GZ;1" is "MINIRT.GZ". Rock Ridge names have no version and are
+ * left whole, ';' and all.
+ */
+static size_t plain_len(const char *name)
+{
+	const char *semi = strrchr(name, ';');
+	size_t len = strlen(name);
+
+	if (!semi || !semi[1] ||
+	    strspn(semi + 1, "0123456789") != strlen(semi + 1))
+		return len;
+	len = (size_t)(semi - name);
+	return len && name[len - 1] == '.' ? len - 1 : len;
+}
+
 /* "MINIRT.GZ;1" and "minirt.gz" are the same name on an ISO. */
 static bool same_name(const char *on_medium, const char *want)
 {
-	size_t len = strcspn(on_medium, ";");
+	size_t len = plain_len(on_medium);
 
-	if (len && on_medium[len - 1] == '.')
-		len--;
 	return strlen(want) == len && !strncasecmp(on_medium, want, len);
+}
+
+/* A name from the medium fit for a message: no control characters. */
+static bool printable(const char *name)
+{
+	for (; *name; name++)
+		if ((unsigned char)*name < ' ' || *name == 0x7f)
+			return false;
+	return true;
 }
 
 static void listing_free(struct listing *l)
@@ -74,8 +99,11 @@ static void listing_free(struct listing *l)
 static int listing_add(struct listing *l, const char *name, uint64_t at,
 		       uint64_t size, bool dir)
 {
-	struct entry *v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	struct entry *v;
 
+	if (!printable(name))
+		return 0; /* none of the names we look for */
+	v = realloc(l->v, (l->n + 1) * sizeof(*v));
 	if (!v)
 		return error_set("out of memory");
 	l->v = v;
@@ -209,33 +237,54 @@ static char *label_of(const struct medium *m, const char *where)
 }
 
 /* A small file's bytes: from disk, or from where the ISO has them. */
+/* A file's data must lie within the ISO: a cut download is said as such. */
+static int check_extent(const struct reader *r, const char *path,
+			const struct entry *e)
+{
+	if (!r->m->is_iso ||
+	    (e->at <= r->iso_size && e->size <= r->iso_size - e->at))
+		return 0;
+	return error_set(
+		"%s: %s lies past the end of the ISO (%llu bytes): is it truncated?",
+		r->m->path, path, (unsigned long long)r->iso_size);
+}
+
+/* An ISO's file, read from where its data lies. */
+static int read_iso_entry(struct reader *r, const char *path,
+			  const struct entry *e, uint8_t **bytes, size_t *len)
+{
+	struct region region = { r->fd, e->at, e->size };
+
+	if (check_extent(r, path, e) < 0)
+		return -1;
+	*bytes = malloc(e->size + 1);
+	if (!*bytes)
+		return error_set("out of memory");
+	*len = (size_t)e->size;
+	if (region_read(&region, 0, *bytes, *len) < 0)
+		return error_prefix("%s: %s", r->m->path, path);
+	return 0;
+}
+
+/* A small file's bytes (at most max), from disk or from the ISO. */
 static int read_entry(struct reader *r, const char *dir, const struct entry *e,
 		      size_t max, uint8_t **bytes, size_t *len)
 {
 	char *path = join(dir, e->name);
-	struct region region = { r->fd, e->at, e->size };
 	int ret;
 
+	*bytes = NULL;
 	if (!path)
 		return -1;
-	if (!r->m->is_iso) {
-		ret = read_file(path, bytes, len);
-		ret = ret < 0 ? error_prefix("%s", path) : 0;
-		free(path);
-		return ret;
-	}
-	*bytes = NULL;
-	if (e->size > max) {
+	if (e->size > max)
 		ret = error_set("%s: %s is %llu bytes, too large", r->m->path,
 				path, (unsigned long long)e->size);
-	} else if (!(*bytes = malloc(e->size + 1))) {
-		ret = error_set("out of memory");
-	} else {
-		*len = (size_t)e->size;
-		ret = region_read(&region, 0, *bytes, *len);
-		if (ret < 0)
-			error_prefix("%s: %s", r->m->path, path);
-	}
+	else if (r->m->is_iso)
+		ret = read_iso_entry(r, path, e, bytes, len);
+	else if (read_file(path, bytes, len) < 0)
+		ret = error_prefix("%s", path);
+	else
+		ret = 0;
 	free(path);
 	return ret;
 }
@@ -285,19 +334,12 @@ static int take_minirt(struct reader *r, const struct listing *dir,
 /* KNOPPIX names its kernels linux (32-bit) and linux64. */
 static bool is_kernel_name(const char *name)
 {
-	char plain[NAME_MAX + 1];
-	size_t len = strcspn(name, ";");
+	size_t len = plain_len(name);
 
-	if (len > NAME_MAX)
-		return false;
-	memcpy(plain, name, len);
-	plain[len] = '\0';
-	if (len && plain[len - 1] == '.')
-		plain[--len] = '\0';
-	if (strncasecmp(plain, "linux", 5))
+	if (len < 5 || strncasecmp(name, "linux", 5))
 		return false;
 	for (size_t i = 5; i < len; i++)
-		if (!isdigit((unsigned char)plain[i]))
+		if (!isdigit((unsigned char)name[i]))
 			return false;
 	return true;
 }
@@ -351,13 +393,12 @@ static int take_kernels(struct reader *r, struct listing *dir, const char *real)
 /* KNOPPIX, KNOPPIX1, KNOPPIX2: the cloop images, in that order. */
 static bool is_image_name(const char *name)
 {
-	size_t len = strcspn(name, ";");
+	size_t len = plain_len(name);
 
 	if (len < 7 || strncasecmp(name, "KNOPPIX", 7))
 		return false;
 	for (size_t i = 7; i < len; i++)
-		if (!isdigit((unsigned char)name[i]) &&
-		    !(name[i] == '.' && i + 1 == len))
+		if (!isdigit((unsigned char)name[i]))
 			return false;
 	return true;
 }
@@ -366,7 +407,7 @@ static int by_image_order(const void *a, const void *b)
 {
 	const char *x = ((const struct entry *)a)->name;
 	const char *y = ((const struct entry *)b)->name;
-	size_t lx = strcspn(x, ";"), ly = strcspn(y, ";");
+	size_t lx = plain_len(x), ly = plain_len(y);
 
 	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
 }
@@ -394,10 +435,9 @@ static int open_image(struct reader *r, const char *real, const struct entry *e)
 		return ret;
 	}
 	label = label_of(m, where);
-	region.fd = label ? dup(r->fd) : -1;
-	if (!label)
+	if (!label || check_extent(r, where, e) < 0)
 		ret = -1;
-	else if (region.fd < 0)
+	else if ((region.fd = dup(r->fd)) < 0)
 		ret = error_set("%s: %s", m->path, strerror(errno));
 	else
 		ret = modimage_open(&v[m->nimages - 1], label, region.fd,
@@ -407,8 +447,10 @@ static int open_image(struct reader *r, const char *real, const struct entry *e)
 	return ret;
 }
 
+/* The images; none found is an error if required (else -m ISO falls back
+ * to reading the ISO as a module filesystem itself). */
 static int take_images(struct reader *r, const char *minirt_real,
-		       const struct listing *minirt_dir)
+		       const struct listing *minirt_dir, bool required)
 {
 	struct listing l = { 0 };
 	char real[PATH_MAX];
@@ -425,7 +467,7 @@ static int take_images(struct reader *r, const char *minirt_real,
 		if (!dir->v[i].dir && is_image_name(dir->v[i].name))
 			ret = open_image(r, where, &dir->v[i]);
 	listing_free(&l);
-	if (!ret && !r->m->nimages)
+	if (!ret && !r->m->nimages && required)
 		ret = error_set(
 			"%s: no KNOPPIX image (KNOPPIX/KNOPPIX) on it, so no modules for its kernels",
 			r->m->path);
@@ -443,7 +485,7 @@ static int read_medium(struct reader *r)
 	if (!ret)
 		ret = take_kernels(r, &dir, real);
 	if (!ret)
-		ret = take_images(r, real, &dir);
+		ret = take_images(r, real, &dir, true);
 	listing_free(&dir);
 	return ret;
 }
@@ -467,6 +509,7 @@ static int open_reader(struct reader *r, struct medium *m, const char *path)
 		return error_set("%s: neither a directory nor an ISO9660 image",
 				 path);
 	m->is_iso = true;
+	r->iso_size = (uint64_t)st.st_size;
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	r->iso = iso9660_open_ext(path, ISO_EXTENSION_ALL);
 	if (r->fd < 0 || !r->iso)
@@ -504,7 +547,7 @@ int medium_open_images(struct medium *m, const char *path)
 	if (!ret)
 		ret = list_dir(&r, "", &root, real, sizeof(real));
 	if (!ret)
-		ret = take_images(&r, real, &root);
+		ret = take_images(&r, real, &root, false);
 	listing_free(&root);
 	close_reader(&r);
 	return ret;

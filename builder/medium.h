@@ -26,7 +26,7 @@ struct medium {
 };
 
 int medium_open(struct medium *m, const char *path);
-/* Only the KNOPPIX images of an ISO or a tree, for -m. */
+/* Only the KNOPPIX images of an ISO or a tree, for -m (maybe none). */
 int medium_open_images(struct medium *m, const char *path);
 void medium_close(struct medium *m);
 

@@ -2,7 +2,9 @@
 #include "modtree.h"
 #include "archive.h"
 #include "isofs.h"
+#include "kernel.h"
 #include "modfile.h"
+#include "tmpdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -64,10 +66,8 @@ int modimage_open(struct modimage *m, const char *name, int fd,
 		if (cloop_open(&m->cloop, m->name, r) < 0)
 			return error_prefix("%s", name);
 		m->is_cloop = true;
-		m->src = &m->cloop.src;
 	} else {
 		region_source_init(&m->plain, m->name, r);
-		m->src = &m->plain.src;
 	}
 	return 0;
 }
@@ -90,19 +90,6 @@ int modimage_open_file(struct modimage *m, const char *path)
 	return modimage_open(m, path, fd, &r);
 }
 
-static void remove_tmpdir(const char *dir)
-{
-	char cmd[PATH_MAX + 16];
-
-	/* Only what we made: mkdtemp's name, files of one level below. */
-	if ((size_t)snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", dir) <
-	    sizeof(cmd))
-		if (system(cmd) != 0)
-			fprintf(stderr,
-				"minirt-virtio: warning: cannot remove %s\n",
-				dir);
-}
-
 void modimage_close(struct modimage *m)
 {
 	if (m->is_cloop)
@@ -110,7 +97,7 @@ void modimage_close(struct modimage *m)
 	if (m->fd >= 0)
 		close(m->fd);
 	if (m->tmpdir)
-		remove_tmpdir(m->tmpdir);
+		tmpdir_remove(m->tmpdir);
 	free(m->tmpdir);
 	free(m->name);
 	memset(m, 0, sizeof(*m));
@@ -199,8 +186,9 @@ static int pick_index(void *ctx, const struct isofs_entry *e)
 	size_t at, len;
 	const char *rest;
 
+	/* A name that could not be a release (".."): nothing of ours. */
 	if (!split_tree_path(e->path, &at, &len, &rest) ||
-	    !wanted(s, e->path + at, len))
+	    !release_valid(e->path + at, len) || !wanted(s, e->path + at, len))
 		return 0;
 	if (!*rest && e->type == S_IFDIR)
 		return found(s, e->path, at, len) ? 0 : -1;
@@ -227,18 +215,7 @@ static int write_file(const char *dir, const char *name, const struct buf *b)
 
 static int make_tmpdir(struct modimage *m)
 {
-	const char *tmp = getenv("TMPDIR");
-	char path[PATH_MAX];
-
-	if (m->tmpdir)
-		return 0;
-	snprintf(path, sizeof(path), "%s/minirt-virtio.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(path))
-		return error_set("cannot make a temporary directory in %s: %s",
-				 tmp && *tmp ? tmp : "/tmp", strerror(errno));
-	m->tmpdir = xstrdup(path);
-	return m->tmpdir ? 0 : -1;
+	return m->tmpdir ? 0 : tmpdir_make(&m->tmpdir);
 }
 
 /* An index file of a tree: into the tree's temporary directory. */
@@ -310,7 +287,7 @@ int modimage_trees(struct modimage *m, char *const *want, size_t nwant,
 		   struct modtree **trees, size_t *ntrees)
 {
 	struct scan s = { .m = m, .want = want, .nwant = nwant };
-	int ret = isofs_walk(m->src, pick_index, take_index, &s);
+	int ret = isofs_walk(modimage_source(m), pick_index, take_index, &s);
 
 	if (ret < 0)
 		error_prefix("%s", m->name);
@@ -394,7 +371,8 @@ static int fetch_from_image(struct modtree *t, char *const *paths, size_t n,
 		}
 		strcpy(stpcpy(f.want[i], t->prefix), rel);
 	}
-	if (isofs_walk(t->image->src, pick_wanted, take_wanted, &f) < 0) {
+	if (isofs_walk(modimage_source(t->image), pick_wanted, take_wanted,
+		       &f) < 0) {
 		error_prefix("%s", t->image->name);
 		goto out;
 	}
@@ -450,7 +428,7 @@ static int load_depmap(struct modtree *t)
 	    sizeof(path))
 		return error_set("%s: path too long", t->dir);
 	if (read_file(path, &text, &len) < 0)
-		return error_prefix("%s", path);
+		return error_prefix("%s: modules.dep", t->label);
 	text[len] = '\0';
 	t->dep_text = (char *)text;
 	for (size_t i = 0; i < len; i++)
@@ -495,6 +473,11 @@ static int ensure(struct modtree *t, const char *rel, const char *needed_by,
 	char path[PATH_MAX];
 	int fd;
 
+	for (const char *p = rel; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return error_set(
+				"%s: modules.dep names a path with control characters",
+				t->label);
 	if (rel[0] == '/' || strstr(rel, "..") ||
 	    (size_t)snprintf(path, sizeof(path), "%s/%s", t->dir, rel) >=
 		    sizeof(path))
@@ -503,7 +486,7 @@ static int ensure(struct modtree *t, const char *rel, const char *needed_by,
 		return 0;
 	if (!t->image)
 		return error_set("%s needs %s, which is not in %s", needed_by,
-				 rel, t->dir);
+				 rel, t->label);
 	if (make_parents(path, strlen(t->dir)) < 0)
 		return -1;
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);

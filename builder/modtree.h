@@ -21,9 +21,15 @@ struct modimage {
 	bool is_cloop;
 	struct cloop cloop;
 	struct region_source plain;
-	struct source *src;
 	char *tmpdir; /* the index files taken out, per release */
 };
+
+/* What the image holds, as bytes: not kept as a pointer in the struct,
+ * which moves when an array of images grows. */
+static inline struct source *modimage_source(struct modimage *m)
+{
+	return m->is_cloop ? &m->cloop.src : &m->plain.src;
+}
 
 struct modtree {
 	char *label; /* for messages: the directory, or "IMAGE: PATH" */

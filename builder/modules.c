@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "modules.h"
 #include "elf.h"
+#include "kernel.h"
 #include "modinfo.h"
 
 #include <stdio.h>
@@ -112,7 +113,8 @@ static int plan_indexed(struct modtree *t, const struct modreq *req,
 {
 	for (int round = 0; round < 16; round++) {
 		char **paths;
-		int made = kmod_plan(t->dir, req, nreq, items, n, set);
+		int made =
+			kmod_plan(t->dir, t->label, req, nreq, items, n, set);
 
 		paths = made ? NULL : xcalloc(*n + 1, sizeof(*paths));
 		for (size_t i = 0; paths && i < *n; i++)
@@ -180,6 +182,12 @@ static int set_release(struct modtree *t, const char *fallback,
 	if (!rel && set->n)
 		return error_set("%s has no vermagic: which kernel is it for?",
 				 set->v[0].source);
+	if (rel && !release_valid(rel, strlen(rel))) {
+		free(rel);
+		return error_set(
+			"%s: its vermagic does not start with a kernel release",
+			set->n ? set->v[0].source : t->label);
+	}
 	if (t->release && rel && strcmp(rel, t->release)) {
 		error_set("%s: its modules are for kernel %s, not %s", t->label,
 			  rel, t->release);

@@ -59,8 +59,9 @@ struct modplan_item {
 	char *name, *path; /* path as libkmod gives it */
 	bool optional;
 };
-int kmod_plan(const char *dir, const struct modreq *req, size_t nreq,
-	      struct modplan_item **items, size_t *n, struct modset *set);
+int kmod_plan(const char *dir, const char *label, const struct modreq *req,
+	      size_t nreq, struct modplan_item **items, size_t *n,
+	      struct modset *set);
 
 /* From the modules' own modinfo; loads each module it visits into set. */
 int closure_resolve(const char *dir, const struct modreq *req, size_t nreq,

@@ -65,6 +65,8 @@ static void report_modules(const struct plan *p)
 {
 	for (size_t i = 0; i < p->ks.nsets; i++)
 		report_set(p, &p->ks.sets[i]);
+	printf("modules for %zu kernel%s found and read in %.0f ms\n",
+	       p->ks.nsets, p->ks.nsets == 1 ? "" : "s", p->ks.ms);
 	for (size_t i = 0; i < p->ks.nimages; i++)
 		report_image(&p->ks.images[i]);
 	for (size_t m = 0; m < p->ks.nmedia; m++)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* An ISO: a KNOPPIX medium's images, or itself a filesystem of modules. */
 static int add_iso(struct kernel_sets *ks, const char *path)
@@ -15,7 +16,11 @@ static int add_iso(struct kernel_sets *ks, const char *path)
 	if (!v)
 		return error_set("out of memory");
 	ks->media = v;
-	if (medium_open_images(&v[ks->nmedia], path) == 0) {
+	if (medium_open_images(&v[ks->nmedia], path) < 0) {
+		ks->nmedia++; /* closed with the rest */
+		return -1;
+	}
+	if (v[ks->nmedia].nimages) {
 		ks->nmedia++;
 		return 0;
 	}
@@ -242,10 +247,18 @@ static void order_sets(struct kernel_sets *ks)
 		}
 }
 
-int sets_resolve(struct kernel_sets *ks, const struct build_opts *o,
-		 struct medium *medium, const struct modreq *req, size_t nreq)
+static double now_ms(void)
 {
-	memset(ks, 0, sizeof(*ks));
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int find_sets(struct kernel_sets *ks, const struct build_opts *o,
+		     struct medium *medium, const struct modreq *req,
+		     size_t nreq)
+{
 	if (medium) {
 		ks->kernels = medium->kernels;
 		ks->nkernels = medium->nkernels;
@@ -273,6 +286,18 @@ int sets_resolve(struct kernel_sets *ks, const struct build_opts *o,
 				 o->nmodule_srcs ? o->module_srcs[0] : "?");
 	order_sets(ks);
 	return 0;
+}
+
+int sets_resolve(struct kernel_sets *ks, const struct build_opts *o,
+		 struct medium *medium, const struct modreq *req, size_t nreq)
+{
+	double start = now_ms();
+	int ret;
+
+	memset(ks, 0, sizeof(*ks));
+	ret = find_sets(ks, o, medium, req, nreq);
+	ks->ms = now_ms() - start;
+	return ret;
 }
 
 void sets_free(struct kernel_sets *ks)

@@ -25,6 +25,7 @@ struct kernel_sets {
 	size_t ntrees;
 	struct modset *sets; /* in the kernels' order */
 	size_t nsets;
+	double ms; /* to find and read them all */
 };
 
 int sets_resolve(struct kernel_sets *ks, const struct build_opts *o,

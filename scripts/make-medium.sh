@@ -40,6 +40,14 @@ mkdir -p "$work/dvd/bin" "$work/dvd/usr/share/filler" "$work/dvd/etc"
 truncate -s "${FILLER_MB}M" "$work/dvd/bin/filler-a" "$work/dvd/bin/filler-b"
 truncate -s "${FILLER_MB}M" "$work/dvd/usr/share/filler/c" "$work/dvd/usr/share/filler/d"
 echo "KNOPPIX stand-in for minirt-virtio's tests" >"$work/dvd/etc/issue"
+# About as many directory records as a real KNOPPIX has (100,000 files),
+# before and after lib/modules: the walk reads them all.
+for top in bin usr/share/doc; do
+	seq -f "$work/dvd/$top/pkg-%04g" 1000 | xargs mkdir -p
+	seq 1000 | awk -v d="$work/dvd/$top" '{
+		for (i = 1; i <= 50; i++) printf "%s/pkg-%04d/file-%02d\n", d, $1, i
+	}' | xargs touch
+done
 mkdir -p "$out/tree/boot/isolinux" "$out/tree/KNOPPIX"
 size=$(genisoimage -quiet -R -print-size "$work/dvd")
 # Level 1: fast; the level changes only the size, not how it is read.

@@ -107,6 +107,9 @@ make_cases() {
 	echo "not a module" >"$work/mods-not-elf/virtio_pci.ko"
 	fake_module "$work/mods-cycle" virtio_pci "name=virtio_pci;depends=virtio;vermagic=6.1.0 SMP"
 	fake_module "$work/mods-cycle" virtio "name=virtio;depends=virtio_pci;vermagic=6.1.0 SMP"
+	mkdir -p "$work/mods-bad-vermagic"
+	fake_module "$work/mods-bad-vermagic" virtio_pci "name=virtio_pci;depends=;vermagic=../../../sbin SMP"
+	fake_module "$work/mods-bad-vermagic" virtio_blk "name=virtio_blk;depends=;vermagic=../../../sbin SMP"
 	for m in virtio virtio_ring virtio_balloon virtio_pci virtio_blk; do
 		cp "$(find "$mods" -name "$m.ko")" "$work/mods-five/"
 	done
@@ -163,6 +166,20 @@ make_media() {
 	small_cloop 686 "$work/kernel-without-modules/KNOPPIX"
 	bad_medium kernel-without-release
 	poke "$work/kernel-without-release/linux64" $((0x20e)) '\000\000'
+	head -c $(($(stat -c %s "$work/small-medium.iso") - 600000)) \
+		"$work/small-medium.iso" >"$work/truncated.iso"
+	# An ISO whose KNOPPIX image is damaged, given with -m.
+	mkdir -p "$work/bad-image-iso/KNOPPIX"
+	cp "$work/cloop-offsets-out-of-order/KNOPPIX" "$work/bad-image-iso/KNOPPIX/"
+	genisoimage -quiet -R -o "$work/bad-image.iso" "$work/bad-image-iso"
+	# A Rock Ridge name ".." where a release goes: lib/modules/../modules.*
+	# would land beside the build's temporary directory, not in it.
+	mkdir -p "$work/dotdot/lib/modules/QZ"
+	cp "$work/iso-amd64/lib/modules/"*/modules.* "$work/dotdot/lib/modules/QZ/"
+	genisoimage -quiet -R -o "$work/dotdot.iso" "$work/dotdot"
+	local at
+	at=$(grep -obUaP 'NM\x07\x01\x00QZ' "$work/dotdot.iso" | head -n1 | cut -d: -f1)
+	poke "$work/dotdot.iso" $((at + 5)) '..'
 }
 
 # verdict NAME STATUS WANT_STATUS STDERR EXPECT [LEFT]: one PASS or FAIL line;
@@ -292,6 +309,15 @@ check kernel-without-release "$w/kernel-without-release" --medium \
 	"kernel-without-release/linux64: the bzImage has no version string"
 check output-is-the-iso "$w/small-medium.iso" --medium \
 	"is the ISO the minirt comes from" -o "$w/small-medium.iso" --force
+check medium-truncated-iso "$w/truncated.iso" --medium "lies past the end of the ISO"
+check medium-unknown-driver "$w/small-medium.iso" --medium \
+	"nosuchdrv is neither in $w/small-medium.iso:/KNOPPIX/KNOPPIX: lib/modules/$(cat "$root/cache/kernels/amd64/kver") nor built" \
+	--driver nosuchdrv
+check image-iso-damaged "$w/good.gz" "$w/bad-image.iso" \
+	"bad-image.iso:/KNOPPIX/KNOPPIX: cloop offsets out of order"
+check release-dotdot "$w/good.gz" "$w/dotdot.iso" "no module tree in $w/dotdot.iso"
+check vermagic-not-a-release "$w/good.gz" "$w/mods-bad-vermagic" \
+	"its vermagic does not start with a kernel release"
 check medium-not-a-medium "$w/empty" --medium "neither a directory nor an ISO9660 image"
 check medium-no-minirt "$w/iso-tree/boot" --medium "no minirt.gz in it"
 

@@ -5,6 +5,8 @@
 #include "build.h"
 #include "elf.h"
 
+#include <sys/wait.h>
+
 static char *dir, *modules;
 
 static char *in_dir(const char *name)
@@ -281,6 +283,67 @@ static void medium_in_place(void **state)
 	free(once);
 }
 
+/*
+ * KNOPPIX, then KNOPPIX1: the first holds no modules for these kernels, the
+ * second (V4.0) holds both trees. The result is the fixture built from the
+ * ISO, byte for byte.
+ */
+static void medium_two_images(void **state)
+{
+	char *flat = in_dir("two"), *out = in_dir("two.gz");
+	struct build_opts o = { .medium = flat,
+				.output = out,
+				.patch_init = true };
+	const char *ext4[] = { "ext4" };
+
+	(void)state;
+	o.drivers = ext4;
+	o.ndrivers = 1;
+	assert_int_equal(run("mkdir %s && cd %s && m=$OLDPWD/build/fixtures/"
+			     "medium && ln $m/flat/linux $m/flat/linux64 "
+			     "$m/flat/minirt.gz . && ln $m/KNOPPIX-v4 KNOPPIX1 "
+			     "&& cp $OLDPWD/tests/fuzz/corpus/cloop/v2-zlib "
+			     "KNOPPIX",
+			     flat, flat),
+			 0);
+	assert_int_equal(build_run(&o), 0);
+	fflush(stdout);
+	assert_true(same_file(out, "build/fixtures/medium-built.gz"));
+	free(flat);
+	free(out);
+}
+
+/* A killed build's temporary directory goes with the next build. */
+static void stale_tmpdir_removed(void **state)
+{
+	char *tmp = in_dir("tmp"), *out = in_dir("stale.gz"), stale[600];
+	struct build_opts o = { .medium = "build/fixtures/medium/flat",
+				.output = out,
+				.patch_init = true };
+	pid_t gone = fork();
+
+	(void)state;
+	if (!gone)
+		_exit(0);
+	waitpid(gone, NULL, 0); /* a process that is no more */
+	snprintf(stale, sizeof(stale), "%s/minirt-virtio.%d.AbCdEf", tmp,
+		 (int)gone);
+	assert_int_equal(run("mkdir -p %s/kernel && touch %s/modules.dep",
+			     stale, stale),
+			 0);
+	assert_int_equal(run("mkdir -p %s/minirt-virtio.1.AbCdEf", tmp), 0);
+	setenv("TMPDIR", tmp, 1);
+	assert_int_equal(build_run(&o), 0);
+	fflush(stdout);
+	unsetenv("TMPDIR");
+	assert_int_equal(access(stale, F_OK), -1);
+	/* Its own is gone too; init (PID 1) lives, so its name stays. */
+	assert_int_equal(run("test \"$(ls %s)\" = minirt-virtio.1.AbCdEf", tmp),
+			 0);
+	free(tmp);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +356,8 @@ int main(void)
 		cmocka_unit_test(knoppix7_init_untouched),
 		cmocka_unit_test(i386_userland),
 		cmocka_unit_test(medium_in_place),
+		cmocka_unit_test(medium_two_images),
+		cmocka_unit_test(stale_tmpdir_removed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

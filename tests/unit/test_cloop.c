@@ -89,11 +89,15 @@ static void check_content(const char *name, int version, bool last)
 		off += n;
 	}
 	assert_int_equal(c.distinct, c.nblocks);
-	/* Asked again, nothing is unpacked twice. */
+	/* Asked again: nothing is unpacked twice while the cache holds all,
+	 * and with a small one only what it let go. */
 	assert_int_equal(c.src.view(&c.src, 0, &(const uint8_t *){ 0 },
 				    &(size_t){ 0 }),
 			 0);
-	assert_int_equal(c.unpacked, c.nblocks);
+	if (c.src.size <= cloop_cache_max)
+		assert_int_equal(c.unpacked, c.nblocks);
+	else
+		assert_int_equal(c.unpacked, c.nblocks + 1);
 	cloop_close(&c);
 	close(fd);
 	free(plain);
@@ -104,6 +108,17 @@ static void v2_from_create_compressed_fs(void **state)
 {
 	(void)state;
 	check_content("v2", 2, false);
+}
+
+/* A cache of four blocks: the oldest go, what comes back is right. */
+static void small_cache(void **state)
+{
+	size_t saved = cloop_cache_max;
+
+	(void)state;
+	cloop_cache_max = 4 * 65536;
+	check_content("v4", 4, true);
+	cloop_cache_max = saved;
 }
 
 static void v4_every_compression(void **state)
@@ -155,6 +170,9 @@ static void hostile_images(void **state)
 					      "\\000\\000\\000\\177")),
 			 -1);
 	assert_non_null(strstr(error_text(), "past the end"));
+	/* Half the block size: block 0 holds more than that. */
+	assert_int_equal(broken("v2", POKE("128", "\\000\\000\\200\\000")), -1);
+	assert_non_null(strstr(error_text(), "unpacks to more than 32768"));
 	/* Twice the block size: every block unpacks short. */
 	assert_int_equal(broken("v2", POKE("128", "\\000\\002\\000\\000")), -1);
 	assert_non_null(strstr(error_text(), "not the block size 131072"));
@@ -234,6 +252,48 @@ static void iso_inside_cloop(void **state)
 	close(fd);
 }
 
+static int pick_files(void *ctx, const struct isofs_entry *e)
+{
+	(*(size_t *)ctx)++;
+	return e->type == S_IFREG;
+}
+
+static int count_taken(void *ctx, const struct isofs_entry *e, struct buf *data)
+{
+	(void)ctx;
+	(void)e;
+	(void)data;
+	return 0;
+}
+
+/* Joliet only: a name the C locale cannot spell is passed over. */
+static void joliet_names(void **state)
+{
+	struct region_source rs;
+	struct region r;
+	struct stat st;
+	size_t seen = 0;
+	char *path = in_dir("joliet.iso");
+	int fd;
+
+	(void)state;
+	assert_int_equal(run("cd %s && mkdir -p j/lib/modules/9.9.9 && "
+			     "echo x >j/lib/modules/9.9.9/m\303\266dules.x && "
+			     "echo y >j/lib/modules/9.9.9/modules.y && "
+			     "genisoimage -quiet -J -o joliet.iso j",
+			     dir),
+			 0);
+	fd = open(path, O_RDONLY);
+	assert_int_equal(fstat(fd, &st), 0);
+	r = (struct region){ fd, 0, (uint64_t)st.st_size };
+	region_source_init(&rs, "joliet.iso", &r);
+	assert_int_equal(isofs_walk(&rs.src, pick_files, count_taken, &seen),
+			 0);
+	assert_true(seen >= 4); /* lib, modules, 9.9.9, modules.y */
+	close(fd);
+	free(path);
+}
+
 /* The stand-in medium of the boot tests, in each of its three forms. */
 static void knoppix_media(void **state)
 {
@@ -270,8 +330,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(v2_from_create_compressed_fs),
 		cmocka_unit_test(v4_every_compression),
+		cmocka_unit_test(small_cache),
 		cmocka_unit_test(hostile_images),
 		cmocka_unit_test(iso_inside_cloop),
+		cmocka_unit_test(joliet_names),
 		cmocka_unit_test(knoppix_media),
 	};
 
