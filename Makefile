@@ -7,7 +7,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
 LIBS_PC := libkmod zlib liblzma libzstd liblz4 libarchive libiso9660 \
-	libcrypto
+	libcrypto libdeflate
 HOST_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -DVERSION='"$(VERSION)"'
 HOST_LIBS = $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lbz2 -llzo2
 

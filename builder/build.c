@@ -448,22 +448,6 @@ static const uint8_t *preinit_for(uint16_t machine, size_t *len)
 	return preinit_x86_64;
 }
 
-/* Where the init entry was, for recompressing only what changed. */
-static void locate_init(struct plan *p)
-{
-	const struct cpio_entry *e = p->init;
-
-	for (size_t s = 0; s < p->nseg; s++) {
-		const struct segment *seg = &p->ar.seg[s];
-
-		if (e->raw && seg->plain.len && e->raw >= seg->plain.data &&
-		    e->raw < seg->plain.data + seg->plain.len) {
-			p->init_from = (size_t)(e->raw - seg->plain.data);
-			p->init_to = p->init_from + cpio_entry_len(e);
-		}
-	}
-}
-
 /*
  * The original init under its new name: the entry renamed in place, or a
  * new entry with what the kernel would have left at /init.
@@ -483,10 +467,8 @@ static int add_init_orig(struct plan *p, struct buf *info)
 		e->gid = p->init->gid;
 		e->mtime = p->init->mtime;
 		list_added(info, "init.orig");
-	} else {
-		locate_init(p);
-		if (cpio_rename(e, name) < 0)
-			return -1;
+	} else if (cpio_rename(e, name) < 0) {
+		return -1;
 	}
 	if (p->patched.len)
 		return cpio_set_data(e, p->patched.data, p->patched.len);

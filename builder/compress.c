@@ -2,6 +2,7 @@
 #include "compress.h"
 
 #include <bzlib.h>
+#include <libdeflate.h>
 #include <lz4.h>
 #include <lz4hc.h>
 #include <lzma.h>
@@ -64,6 +65,12 @@ bool comp_from_name(const char *name, enum comp *comp)
 	return false;
 }
 
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
 /* Make room for the next piece of output, within limit. */
 static int out_room(struct buf *out, size_t start, size_t limit)
 {
@@ -81,8 +88,9 @@ static size_t room_left(const struct buf *out, size_t start, size_t limit)
 	return room < allowed ? room : allowed;
 }
 
-static int gunzip(const uint8_t *in, size_t len, size_t *consumed,
-		  struct buf *out, size_t limit)
+/* zlib, streaming: the slow way, for its precise word on bad data. */
+static int gunzip_zlib(const uint8_t *in, size_t len, size_t *consumed,
+		       struct buf *out, size_t limit)
 {
 	z_stream zs = { 0 };
 	size_t start = out->len;
@@ -116,6 +124,53 @@ static int gunzip(const uint8_t *in, size_t len, size_t *consumed,
 	*consumed = (size_t)((const uint8_t *)zs.next_in - in);
 	inflateEnd(&zs);
 	return ret == Z_STREAM_END ? 0 : -1;
+}
+
+/*
+ * What the member probably unpacks to: gzip's last four bytes give the
+ * size of the last member, which is this one when there is only one.
+ */
+static size_t size_guess(const uint8_t *in, size_t len, size_t limit)
+{
+	size_t guess = len >= 18 ? (size_t)get_le32(in + len - 4) : 0;
+
+	if (guess < len)
+		guess = len > SIZE_MAX / 4 ? SIZE_MAX : len * 4;
+	if (guess < 65536)
+		guess = 65536;
+	return guess < limit ? guess : limit;
+}
+
+/*
+ * libdeflate unpacks a whole member at twice zlib's speed, into room given
+ * up front: the guess, doubled until it fits within limit. Bad data goes
+ * the zlib way, which says what is wrong.
+ */
+static int gunzip(const uint8_t *in, size_t len, size_t *consumed,
+		  struct buf *out, size_t limit)
+{
+	struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+	size_t room = size_guess(in, len, limit), used_in, used_out;
+	enum libdeflate_result r = LIBDEFLATE_BAD_DATA;
+
+	while (d && buf_reserve(out, room) == 0) {
+		r = libdeflate_gzip_decompress_ex(d, in, len,
+						  out->data + out->len, room,
+						  &used_in, &used_out);
+		if (r != LIBDEFLATE_INSUFFICIENT_SPACE || room == limit)
+			break;
+		room = room > limit / 2 ? limit : room * 2;
+	}
+	libdeflate_free_decompressor(d);
+	if (r == LIBDEFLATE_SUCCESS) {
+		out->len += used_out;
+		*consumed = used_in;
+		return 0;
+	}
+	if (r == LIBDEFLATE_INSUFFICIENT_SPACE)
+		return error_set("decompresses to more than %zu MiB",
+				 limit >> 20);
+	return gunzip_zlib(in, len, consumed, out, limit);
 }
 
 static int xz_run(lzma_stream *zs, const char *what, const uint8_t *in,
@@ -199,11 +254,6 @@ static int bunzip2(const uint8_t *in, size_t len, size_t *consumed,
 	return error_set("bzip2 data is corrupt (libbz2 error %d)", ret);
 }
 
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 static int unlz4(const uint8_t *in, size_t len, size_t *consumed,
 		 struct buf *out, size_t limit)
@@ -302,36 +352,25 @@ int comp_decompress(enum comp comp, const uint8_t *in, size_t len,
 	return error_set("not compressed");
 }
 
-void deflate_tune_best(z_stream *zs)
-{
-	/* Level 9 follows hash chains 4096 long: on kernel modules that is
-	 * 7x the time for 0.05% smaller. 1024 keeps nearly all the gain. */
-	deflateTune(zs, 16, 128, 258, 1024);
-}
-
 int gzip_compress(const uint8_t *in, size_t len, int level, struct buf *out)
 {
-	z_stream zs = { 0 };
-	int ret;
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+	size_t bound, n;
 
-	/* zlib writes a gzip header with mtime 0: output is reproducible. */
-	if (deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8,
-			 Z_DEFAULT_STRATEGY) != Z_OK)
-		return error_set("zlib: cannot start");
-	if (level == 9)
-		deflate_tune_best(&zs);
-	if (buf_reserve(out, deflateBound(&zs, len)) < 0) {
-		deflateEnd(&zs);
+	if (!c)
+		return error_set("libdeflate: cannot start");
+	/* Its gzip header has no time and no name: output is reproducible. */
+	bound = libdeflate_gzip_compress_bound(c, len);
+	if (buf_reserve(out, bound) < 0) {
+		libdeflate_free_compressor(c);
 		return -1;
 	}
-	zs.next_in = (Bytef *)in;
-	zs.avail_in = (uInt)len;
-	zs.next_out = out->data + out->len;
-	zs.avail_out = (uInt)(out->cap - out->len);
-	ret = deflate(&zs, Z_FINISH);
-	out->len += zs.total_out;
-	deflateEnd(&zs);
-	return ret == Z_STREAM_END ? 0 : error_set("zlib: compression failed");
+	n = libdeflate_gzip_compress(c, in, len, out->data + out->len, bound);
+	libdeflate_free_compressor(c);
+	if (!n)
+		return error_set("libdeflate: compression failed");
+	out->len += n;
+	return 0;
 }
 
 static int xz_compress(enum comp comp, const uint8_t *in, size_t len,
@@ -441,7 +480,7 @@ int comp_compress(enum comp comp, const uint8_t *in, size_t len,
 	case COMP_NONE:
 		return buf_add(out, in, len);
 	case COMP_GZIP:
-		return gzip_compress(in, len, 9, out);
+		return gzip_compress(in, len, GZIP_BEST, out);
 	case COMP_XZ:
 	case COMP_LZMA:
 		return xz_compress(comp, in, len, out);

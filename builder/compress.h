@@ -6,7 +6,6 @@
 #include "buf.h"
 
 #include <stdbool.h>
-#include <zlib.h>
 
 enum comp {
 	COMP_NONE,
@@ -36,10 +35,12 @@ bool comp_from_name(const char *name, enum comp *comp);
 int comp_decompress(enum comp comp, const uint8_t *in, size_t len,
 		    size_t *consumed, struct buf *out, size_t limit);
 
-/* zlib's level 9 with shorter hash chains: see compress.c. */
-void deflate_tune_best(z_stream *zs);
-
-/* gzip at a zlib level: 9 for size, 6 where speed matters more. */
+/*
+ * gzip through libdeflate at a level (1 to 12): GZIP_BEST for what is
+ * written whole, GZIP_FAST for append's new segment.
+ */
+#define GZIP_BEST 7
+#define GZIP_FAST 1
 int gzip_compress(const uint8_t *in, size_t len, int level, struct buf *out);
 
 /* Compress in as one member the kernel can unpack; append it to out. */

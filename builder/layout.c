@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Writing the new initramfs: merge (one archive) or append (one segment). */
 #include "plan.h"
-#include "splice.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -132,70 +131,6 @@ static int gather(const struct plan *p, size_t first, struct cpio_list *all)
 	return 0;
 }
 
-static size_t common_prefix(const struct buf *a, const struct buf *b)
-{
-	size_t n = 0, max = a->len < b->len ? a->len : b->len;
-
-	while (n < max && a->data[n] == b->data[n])
-		n++;
-	return n;
-}
-
-/*
- * The unchanged stretch after the init entry: the original entries that
- * follow it, now shifted by the init entry's new length.
- */
-static void plan_tail(const struct plan *p, const struct segment *seg,
-		      const struct buf *plain, struct splice_plan *sp)
-{
-	const struct cpio_entry *last;
-	size_t new_from;
-
-	if (p->rebuilt || !p->init_to || !seg->entries.n)
-		return;
-	last = &seg->entries.v[seg->entries.n - 1];
-	if (!last->raw || last == p->init)
-		return;
-	new_from = p->init_from + cpio_entry_len(p->init);
-	sp->old_from = p->init_to;
-	sp->old_to = (size_t)(last->raw - seg->plain.data) + last->raw_len;
-	sp->new_from = new_from;
-	if (sp->old_to <= sp->old_from ||
-	    new_from + (sp->old_to - sp->old_from) > plain->len ||
-	    memcmp(plain->data + new_from, seg->plain.data + sp->old_from,
-		   sp->old_to - sp->old_from))
-		sp->old_to = 0; /* not what it seemed: recompress it all */
-}
-
-/*
- * One gzip member in, one out: keep its compressed blocks where the content
- * is unchanged (before the renamed /init, and after it), deflate the rest.
- */
-static int compress_merged(struct plan *p, size_t first,
-			   const struct buf *plain)
-{
-	const struct segment *seg = &p->ar.seg[first];
-	struct splice_plan sp = { 0 };
-	size_t kept;
-
-	p->plain_len = plain->len;
-	if (first + 1 != p->nseg || seg->comp != COMP_GZIP)
-		return comp_compress(output_comp(p, first), plain->data,
-				     plain->len, &p->out);
-	sp.same = common_prefix(&seg->plain, plain);
-	if (sp.same == plain->len && sp.same == seg->plain.len) {
-		p->reused = plain->len;
-		return buf_add(&p->out, p->ar.bytes + seg->offset, seg->length);
-	}
-	plan_tail(p, seg, plain, &sp);
-	if (gzip_splice(p->ar.bytes + seg->offset, seg->length, &sp,
-			plain->data, plain->len, &p->out, &kept) == 0) {
-		p->reused = kept;
-		return 0;
-	}
-	return comp_compress(COMP_GZIP, plain->data, plain->len, &p->out);
-}
-
 int layout_merge(struct plan *p)
 {
 	size_t first = early_segments(p);
@@ -208,8 +143,11 @@ int layout_merge(struct plan *p)
 		return -1;
 	ret = cpio_write(&all, &plain);
 	free(all.v);
+	/* All of it compressed again: libdeflate's gzip beats the gzip -9
+	 * of the manual way, faster than keeping the input's blocks did. */
 	if (!ret)
-		ret = compress_merged(p, first, &plain);
+		ret = comp_compress(output_comp(p, first), plain.data,
+				    plain.len, &p->out);
 	buf_free(&plain);
 	return ret;
 }
@@ -237,10 +175,9 @@ int layout_append(struct plan *p)
 	if (buf_add(&p->out, p->ar.bytes, append_kept_bytes(p)) < 0)
 		return -1;
 	ret = cpio_write(&p->added, &plain);
-	/* Append is the fast layout: level 9 is 10x slower on modules for
-	 * under 1% smaller. */
+	/* Append is the fast layout: the new segment is mostly modules. */
 	if (!ret)
-		ret = gzip_compress(plain.data, plain.len, 6, &p->out);
+		ret = gzip_compress(plain.data, plain.len, GZIP_FAST, &p->out);
 	buf_free(&plain);
 	return ret;
 }

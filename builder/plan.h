@@ -40,8 +40,6 @@ struct plan {
 	struct initpatch patch;
 	struct buf patched;
 	uint32_t mtime, next_ino;
-	size_t init_from, init_to; /* the init entry in its content */
-	size_t reused, plain_len; /* content kept compressed, of all */
 	struct cpio_list added; /* what this build adds */
 	struct buf out;
 };

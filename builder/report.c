@@ -118,7 +118,4 @@ void report(const struct plan *p)
 	report_modules(p);
 	report_init(p);
 	report_output(p);
-	if (p->reused)
-		printf("recompressed %zu of %zu bytes; the rest kept its compressed blocks\n",
-		       p->plain_len - p->reused, p->plain_len);
 }

@@ -10,7 +10,8 @@ f=build/fixtures
 b=build/bench
 mkdir -p "$b"
 kver=$(cat cache/kernels/amd64/kver)
-mods=cache/kernels/amd64/nodep/lib/modules/$kver
+# A tree with its index, as on every KNOPPIX (depmod ran on it).
+mods=cache/kernels/amd64/dep/lib/modules/$kver
 mv=$root/build/minirt-virtio
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

@@ -1,9 +1,11 @@
 #!/bin/bash
 # make demo: the seed's path on a stand-in VPS. Its virtio disk has GRUB 2 in
-# the MBR and /boot/KNOPPIX/{linux64,minirt.gz,KNOPPIX} (KNOPPIX-6-like) on
-# vda1, with the menu entry the seed wrote by hand: booting it through GRUB
-# fails. minirt-virtio rebuilds the minirt in place, boot-entry prints the
-# menu entry, and the same boot through GRUB finds KNOPPIX on /dev/vda1.
+# the MBR and /boot/KNOPPIX/{linux64,minirt.gz,KNOPPIX} (KNOPPIX-6-like; the
+# KNOPPIX image a cloop one holding the kernel's modules, as on a real
+# medium) on vda1, with the menu entry the seed wrote by hand: booting it
+# through GRUB fails. minirt-virtio rebuilds the minirt in place from those
+# files alone, boot-entry prints the menu entry, and the same boot through
+# GRUB finds KNOPPIX on /dev/vda1.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -30,6 +32,23 @@ boot() { # NAME EXPECT
 	sed 's/^/    result: /' "$demo/$1.result"
 }
 
+# The KNOPPIX image: an ISO9660 of the kernel's module tree, through
+# create_compressed_fs, as KNOPPIX's own is made (kept for the next demo).
+image=$demo/KNOPPIX.cloop
+if [ ! -e "$image" ]; then
+	echo "== Making a KNOPPIX image (cloop) of the kernel's modules"
+	stage=$(mktemp -d)
+	mkdir -p "$stage/lib/modules"
+	cp -al "cache/kernels/amd64/dep/lib/modules/$kver" "$stage/lib/modules/"
+	size=$(genisoimage -quiet -R -print-size "$stage")
+	genisoimage -quiet -R "$stage" |
+		create_compressed_fs -q -L 1 -B 65536 -s "${size}i" - "$image.tmp" \
+			>/dev/null 2>&1
+	rm -rf "$stage"
+	mv "$image.tmp" "$image"
+fi
+export KNOPPIX_IMAGE=$root/$image
+
 echo "== The VPS: vda1 is / with /boot/KNOPPIX/{linux64,minirt.gz,KNOPPIX}, GRUB 2 in the MBR"
 rm -rf "$demo/vps" "$demo"/minirt.gz*
 scripts/make-minirt.sh "$demo/minirt.gz" amd64 "$mods" knoppix6 gzip
@@ -53,8 +72,9 @@ boot original "Could not mount disk to /mnt-system."
 echo "== minirt-virtio boot-entry /boot/KNOPPIX refuses this minirt:"
 "$mv" boot-entry --mount-table "$vps.mountinfo" "$knoppix" 2>&1 | indent || true
 
-echo "== minirt-virtio build -m $mods /boot/KNOPPIX/minirt.gz -o /boot/KNOPPIX/minirt.gz"
-"$mv" build -m "$mods" "$knoppix/minirt.gz" -o "$knoppix/minirt.gz" | indent
+echo "== minirt-virtio build --medium /boot/KNOPPIX -o /boot/KNOPPIX/minirt.gz"
+echo "   (the modules come out of /boot/KNOPPIX/KNOPPIX; no running KNOPPIX)"
+"$mv" build --medium "$knoppix" -o "$knoppix/minirt.gz" | indent
 
 echo "== minirt-virtio boot-entry /boot/KNOPPIX -- lang=en 2"
 echo "   (the VPS's mount table, $vps.mountinfo: vda1 is mounted on $vps)"

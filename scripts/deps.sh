@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(build-essential pkg-config musl-tools musl-dev:i386 gcc-i686-linux-gnu
 	libkmod-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev
 	liblzo2-dev libarchive-dev libiso9660-dev cloop-utils genisoimage libssl-dev
+	libdeflate-dev
 	libcmocka-dev qemu-system-x86 busybox-static e2fsprogs fdisk cpio kmod
 	xz-utils zstd lz4 bzip2 gzip initramfs-tools-core clang libclang-rt-14-dev
 	valgrind bc grub-pc-bin grub-common seabios libc6-i386 mandoc man-db)

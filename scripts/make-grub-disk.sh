@@ -8,6 +8,9 @@
 #     that config's path (entries go after it). DIR.mountinfo: the mount
 #     table the VPS would show, for `minirt-virtio boot-entry --mount-table`.
 #   make-grub-disk.sh image OUT DIR LAYOUT grub2|legacy
+# KNOPPIX_IMAGE=FILE: a real KNOPPIX image for boot/KNOPPIX/KNOPPIX (a hard
+# link where it can be), not the small stand-in file; partitions grow to
+# hold it.
 # LAYOUT root: vda1 is / and holds /boot (knoppix_dir=boot/KNOPPIX);
 #   boot: vda1 is /boot on its own (knoppix_dir=KNOPPIX), vda2 is /;
 #   boot-last: vda1 is /, vda2 is /boot.
@@ -45,7 +48,12 @@ tree() { # DIR LAYOUT grub2|legacy MINIRT
 	cp "$root/cache/kernels/amd64/vmlinuz" "$knoppix/linux64"
 	[ "$2" = root ] || cp "$root/cache/kernels/686/vmlinuz" "$knoppix/linux"
 	cp "$4" "$knoppix/minirt.gz"
-	echo "stand-in for the compressed KNOPPIX image" >"$knoppix/KNOPPIX"
+	if [ -n "${KNOPPIX_IMAGE:-}" ]; then
+		ln "$KNOPPIX_IMAGE" "$knoppix/KNOPPIX" 2>/dev/null ||
+			cp "$KNOPPIX_IMAGE" "$knoppix/KNOPPIX"
+	else
+		echo "stand-in for the compressed KNOPPIX image" >"$knoppix/KNOPPIX"
+	fi
 	# The console a test reads: the serial port; the first entry at once.
 	if [ "$3" = grub2 ]; then
 		cfg=$dir/boot/grub/grub.cfg
@@ -127,6 +135,14 @@ partitions() { # OUT FSTYPE DIR SIZE_MB [DIR SIZE_MB]
 	done
 }
 
+# A partition's size in MiB for DIR: MIN, or more if DIR needs it.
+fit() { # DIR MIN
+	local mb
+	mb=$(du -sm "$1" | cut -f1)
+	mb=$((mb + mb / 4 + 8))
+	echo $((mb > $2 ? mb : $2))
+}
+
 image() { # OUT DIR LAYOUT grub2|legacy
 	local out=$1 sys=$work/sys boot=$work/boot part=0 prefix=/grub fstype
 	fstype=$(fstype_of "$4")
@@ -138,15 +154,17 @@ image() { # OUT DIR LAYOUT grub2|legacy
 	fi
 	if [ "$3" = root ]; then
 		prefix=/boot/grub
-		partitions "$out" "$fstype" "$sys" 62
+		partitions "$out" "$fstype" "$sys" "$(fit "$sys" 62)"
 	else
 		# /boot on a partition of its own; on / its mount point stays.
 		mv "$sys/boot" "$boot" && mkdir "$sys/boot"
 		if [ "$3" = boot ]; then
-			partitions "$out" "$fstype" "$boot" 56 "$sys" 23
+			partitions "$out" "$fstype" "$boot" "$(fit "$boot" 56)" \
+				"$sys" 23
 		else
 			part=1
-			partitions "$out" "$fstype" "$sys" 23 "$boot" 56
+			partitions "$out" "$fstype" "$sys" 23 "$boot" \
+				"$(fit "$boot" 56)"
 		fi
 	fi
 	if [ "$4" = grub2 ]; then
