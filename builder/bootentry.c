@@ -3,7 +3,7 @@
 #include "archive.h"
 #include "kernel.h"
 #include "mounts.h"
-#include "plan.h"
+#include "ours.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Writing the new initramfs: merge (one archive) or append (one segment). */
-#include "plan.h"
+#include "layout.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,12 +38,12 @@ static bool shifted(const struct cpio_entry *e, const uint64_t *shift)
 	return shift[e->archive] && e->nlink > 1 && !S_ISDIR(e->mode);
 }
 
-uint64_t max_ino_joined(const struct plan *p)
+uint64_t layout_max_ino(const struct input *in)
 {
 	uint64_t next = 0, max = 0, *shift;
 
-	for (size_t s = 0; s < p->nseg; s++) {
-		const struct cpio_list *l = &p->ar.seg[s].entries;
+	for (size_t s = 0; s < in->nseg; s++) {
+		const struct cpio_list *l = &in->ar.seg[s].entries;
 
 		if (archive_shifts(l, &next, &shift) < 0)
 			return UINT64_MAX;
@@ -69,45 +69,46 @@ static bool holds(const struct segment *seg, const struct cpio_entry *e)
  * Early uncompressed segments (microcode) stay byte for byte in front, when
  * a compressed segment follows and they do not hold the init.
  */
-static size_t early_segments(const struct plan *p)
+static size_t early_segments(const struct input *in)
 {
 	size_t n = 0, last_compressed = 0;
 	bool any = false;
 
-	for (size_t s = 0; s < p->nseg; s++)
-		if (p->ar.seg[s].comp != COMP_NONE) {
+	for (size_t s = 0; s < in->nseg; s++)
+		if (in->ar.seg[s].comp != COMP_NONE) {
 			last_compressed = s;
 			any = true;
 		}
-	while (any && n < last_compressed && p->ar.seg[n].comp == COMP_NONE &&
-	       !holds(&p->ar.seg[n], p->init))
+	while (any && n < last_compressed && in->ar.seg[n].comp == COMP_NONE &&
+	       !holds(&in->ar.seg[n], in->init))
 		n++;
 	return n;
 }
 
-static enum comp output_comp(const struct plan *p, size_t first)
+static enum comp output_comp(const struct input *in, size_t first)
 {
 	enum comp comp = COMP_NONE;
 
-	for (size_t s = first; s < p->nseg; s++)
-		if (p->ar.seg[s].comp != COMP_NONE)
-			comp = p->ar.seg[s].comp;
+	for (size_t s = first; s < in->nseg; s++)
+		if (in->ar.seg[s].comp != COMP_NONE)
+			comp = in->ar.seg[s].comp;
 	return comp;
 }
 
 /* Entries of segments first.. then ours, as shallow copies. */
-static int gather(const struct plan *p, size_t first, struct cpio_list *all)
+static int gather(const struct input *in, const struct additions *a,
+		  size_t first, struct cpio_list *all)
 {
 	uint64_t next = 0, *shift;
-	size_t n = p->added.n;
+	size_t n = a->added.n;
 
-	for (size_t s = first; s < p->nseg; s++)
-		n += p->ar.seg[s].entries.n;
+	for (size_t s = first; s < in->nseg; s++)
+		n += in->ar.seg[s].entries.n;
 	all->v = xcalloc(n, sizeof(*all->v));
 	if (!all->v)
 		return -1;
-	for (size_t s = 0; s < p->nseg; s++) {
-		const struct cpio_list *l = &p->ar.seg[s].entries;
+	for (size_t s = 0; s < in->nseg; s++) {
+		const struct cpio_list *l = &in->ar.seg[s].entries;
 
 		if (archive_shifts(l, &next, &shift) < 0) {
 			free(all->v);
@@ -126,28 +127,29 @@ static int gather(const struct plan *p, size_t first, struct cpio_list *all)
 		}
 		free(shift);
 	}
-	memcpy(all->v + all->n, p->added.v, p->added.n * sizeof(*all->v));
-	all->n += p->added.n;
+	memcpy(all->v + all->n, a->added.v, a->added.n * sizeof(*all->v));
+	all->n += a->added.n;
 	return 0;
 }
 
-int layout_merge(struct plan *p)
+static int merge(const struct input *in, const struct additions *a,
+		 struct buf *out)
 {
-	size_t first = early_segments(p);
+	size_t first = early_segments(in);
 	struct cpio_list all = { 0 };
 	struct buf plain = { 0 };
 	int ret;
 
-	if (buf_add(&p->out, p->ar.bytes, p->ar.seg[first].offset) < 0 ||
-	    gather(p, first, &all) < 0)
+	if (buf_add(out, in->ar.bytes, in->ar.seg[first].offset) < 0 ||
+	    gather(in, a, first, &all) < 0)
 		return -1;
 	ret = cpio_write(&all, &plain);
 	free(all.v);
 	/* All of it compressed again: libdeflate's gzip beats the gzip -9
 	 * of the manual way, faster than keeping the input's blocks did. */
 	if (!ret)
-		ret = comp_compress(output_comp(p, first), plain.data,
-				    plain.len, &p->out);
+		ret = comp_compress(output_comp(in, first), plain.data,
+				    plain.len, out);
 	buf_free(&plain);
 	return ret;
 }
@@ -157,27 +159,35 @@ int layout_merge(struct plan *p)
  * compressed member, which would hide the new member from gzip -dc. The
  * kernel needs no alignment before a compressed member.
  */
-static size_t append_kept_bytes(const struct plan *p)
+static size_t append_kept_bytes(const struct input *in)
 {
-	const struct segment *last = &p->ar.seg[p->nseg - 1];
+	const struct segment *last = &in->ar.seg[in->nseg - 1];
 
 	if (last->comp != COMP_NONE &&
-	    last->offset + last->length < p->kept_bytes)
+	    last->offset + last->length < in->kept_bytes)
 		return last->offset + last->length;
-	return p->kept_bytes;
+	return in->kept_bytes;
 }
 
-int layout_append(struct plan *p)
+static int append(const struct input *in, const struct additions *a,
+		  struct buf *out)
 {
 	struct buf plain = { 0 };
 	int ret;
 
-	if (buf_add(&p->out, p->ar.bytes, append_kept_bytes(p)) < 0)
+	if (buf_add(out, in->ar.bytes, append_kept_bytes(in)) < 0)
 		return -1;
-	ret = cpio_write(&p->added, &plain);
+	ret = cpio_write(&a->added, &plain);
 	/* Append is the fast layout: the new segment is mostly modules. */
 	if (!ret)
-		ret = gzip_compress(plain.data, plain.len, GZIP_FAST, &p->out);
+		ret = gzip_compress(plain.data, plain.len, GZIP_FAST, out);
 	buf_free(&plain);
 	return ret;
+}
+
+int layout_write(const struct input *in, const struct additions *a,
+		 struct buf *out)
+{
+	return in->layout == LAYOUT_APPEND ? append(in, a, out) :
+					     merge(in, a, out);
 }

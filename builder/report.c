@@ -8,14 +8,16 @@
 
 static void report_input(const struct plan *p)
 {
-	printf("input %s: %zu bytes, %zu segment%s%s\n", p->input, p->ar.len,
-	       p->ar.nseg, p->ar.nseg == 1 ? "" : "s",
-	       p->rebuilt ? ", built by minirt-virtio before (redone)" : "");
-	for (size_t s = 0; s < p->ar.nseg; s++)
+	const struct input *in = &p->in;
+
+	printf("input %s: %zu bytes, %zu segment%s%s\n", in->label, in->ar.len,
+	       in->ar.nseg, in->ar.nseg == 1 ? "" : "s",
+	       in->rebuilt ? ", built by minirt-virtio before (redone)" : "");
+	for (size_t s = 0; s < in->ar.nseg; s++)
 		printf("  segment %zu at %zu: %s, %zu entries\n", s + 1,
-		       p->ar.seg[s].offset, comp_name(p->ar.seg[s].comp),
-		       p->ar.seg[s].entries.n);
-	printf("userland: %s\n", elf_machine_name(p->userland));
+		       in->ar.seg[s].offset, comp_name(in->ar.seg[s].comp),
+		       in->ar.seg[s].entries.n);
+	printf("userland: %s\n", elf_machine_name(in->userland));
 }
 
 /* "kernel R (linux64)" for the kernels it serves, or just "kernel R". */
@@ -72,21 +74,23 @@ static void report_modules(const struct plan *p)
 	for (size_t m = 0; m < p->ks.nmedia; m++)
 		for (size_t i = 0; i < p->ks.media[m].nimages; i++)
 			report_image(&p->ks.media[m].images[i]);
-	for (size_t i = 0; p->has_medium && i < p->medium.nimages; i++)
-		report_image(&p->medium.images[i]);
+	for (size_t i = 0; p->in.has_medium && i < p->in.medium.nimages; i++)
+		report_image(&p->in.medium.images[i]);
 }
 
 static void report_init(const struct plan *p)
 {
 	if (!p->opts->patch_init)
 		printf("init: left as it is (--no-patch-init)\n");
-	else if (!S_ISREG(p->init_node->mode))
+	else if (!S_ISREG(p->in.init_node->mode))
 		printf("init: a symbolic link, left as it is\n");
-	else if (p->patch.patched)
+	else if (p->add.patch.patched)
 		printf("init: vd names added to %zu device scan%s:\n%.*s",
-		       p->patch.patched, p->patch.patched == 1 ? "" : "s",
-		       (int)p->patch.lines.len, (char *)p->patch.lines.data);
-	else if (p->patch.with_vd)
+		       p->add.patch.patched,
+		       p->add.patch.patched == 1 ? "" : "s",
+		       (int)p->add.patch.lines.len,
+		       (char *)p->add.patch.lines.data);
+	else if (p->add.patch.with_vd)
 		printf("init: left as it is (it scans vd names already)\n");
 	else
 		printf("init: left as it is (no findknoppix $(listpartitions ...) call in it)\n");
@@ -97,7 +101,7 @@ static void report_output(const struct plan *p)
 	const struct output *o = &p->output;
 	const char *layout = p->opts->layout == LAYOUT_APPEND ? "append" :
 								"merge";
-	long long grew = (long long)p->out.len - (long long)p->ar.len;
+	long long grew = (long long)p->out.len - (long long)p->in.ar.len;
 
 	if (o->through_link)
 		printf("wrote %s (where the symbolic link %s leads): %s layout, %zu bytes (%+lld)\n",

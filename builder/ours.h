@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* Where a build puts what it adds, inside the minirt. */
+#ifndef MV_OURS_H
+#define MV_OURS_H
+
+#define OUR_DIR "lib/modules/minirt-virtio"
+#define BUILD_INFO OUR_DIR "/build-info"
+#define LOAD_ORDER "load-order" /* in OUR_DIR/<release>/ */
+
+#endif
