@@ -81,13 +81,14 @@ static void report_init(const struct plan *p)
 	else if (!S_ISREG(p->init->mode))
 		printf("init: a symbolic link, left as it is\n");
 	else if (p->patch.patched)
-		printf("init: vd names added to %zu device scan%s:\n%.*s",
-		       p->patch.patched, p->patch.patched == 1 ? "" : "s",
-		       (int)p->patch.lines.len, (char *)p->patch.lines.data);
-	else if (p->patch.with_vd)
-		printf("init: left as it is (it scans vd names already)\n");
+		printf("init: names added to %zu of %zu device scan%s:\n%.*s",
+		       p->patch.patched, p->patch.calls,
+		       p->patch.calls == 1 ? "" : "s", (int)p->patch.lines.len,
+		       (char *)p->patch.lines.data);
+	else if (p->patch.complete)
+		printf("init: left as it is (its device scans list every name already)\n");
 	else
-		printf("init: left as it is (no findknoppix $(listpartitions ...) call in it)\n");
+		printf("init: left as it is (no $(listpartitions ...) listing sd names in it)\n");
 }
 
 void report(const struct plan *p, bool kept_orig)
