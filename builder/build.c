@@ -6,6 +6,7 @@
  */
 #include "plan.h"
 #include "archive.h"
+#include "devices.h"
 #include "elf.h"
 #include "embed.h"
 #include "initpatch.h"
@@ -172,12 +173,22 @@ static int resolve_modules(struct plan *p)
 	return ret;
 }
 
+/* Does a kernel served have an NVMe driver: then the scans list NVMe too. */
+static bool ships_nvme(const struct plan *p)
+{
+	for (size_t i = 0; i < p->ks.nsets; i++)
+		for (size_t j = 0; j < p->ks.sets[i].n; j++)
+			if (!strcmp(p->ks.sets[i].v[j].name, "nvme"))
+				return true;
+	return false;
+}
+
 static int patch_init(struct plan *p)
 {
 	if (!p->opts->patch_init || !S_ISREG(p->init->mode))
 		return 0;
-	return initpatch_apply(p->init->data, p->init->size, &p->patched,
-			       &p->patch);
+	return initpatch_apply(p->init->data, p->init->size, ships_nvme(p),
+			       &p->patched, &p->patch);
 }
 
 /*
@@ -230,15 +241,21 @@ static struct cpio_entry *add(struct plan *p, const char *name, uint32_t mode,
 	return e;
 }
 
+/* build-info lists what a build added, for the next build to undo. */
+static int note_added(struct buf *info, const char *name)
+{
+	buf_add_str(info, "added ");
+	buf_add_str(info, name);
+	return buf_add_str(info, "\n");
+}
+
 static int add_dir(struct plan *p, const char *dir, struct buf *info)
 {
 	if (find_entry(p, dir, NULL))
 		return 0;
 	if (!add(p, dir, S_IFDIR | 0755, NULL, 0))
 		return -1;
-	buf_add_str(info, "added ");
-	buf_add_str(info, dir);
-	return buf_add_str(info, "\n");
+	return note_added(info, dir);
 }
 
 /* lib/modules/minirt-virtio/<release>/ for every kernel's set. */
@@ -258,36 +275,40 @@ static int add_dirs(struct plan *p, struct buf *info)
 	return 0;
 }
 
+static int add_file(struct plan *p, const char *name, uint32_t mode,
+		    const struct buf *data, struct buf *info)
+{
+	if (!add(p, name, mode, data->data, data->len))
+		return -1;
+	return note_added(info, name);
+}
+
 static int add_set(struct plan *p, const struct modset *set, struct buf *info)
 {
-	struct buf order = { 0 };
+	struct buf order = { 0 }, devices = { 0 };
 	char name[512];
 	int ret = 0;
 
 	buf_add_str(&order, "# Loaded in this order by minirt-virtio's /init under kernel ");
 	buf_add_str(&order, set->release);
-	buf_add_str(&order, ".\n");
+	buf_add_str(&order, ", whatever the devices.\n");
 	for (size_t i = 0; i < set->n && !ret; i++) {
 		const struct module *m = &set->v[i];
 
 		snprintf(name, sizeof(name), OUR_DIR "/%s/%s.ko", set->release,
 			 m->name);
-		if (!add(p, name, S_IFREG | 0644, m->image.data, m->image.len))
-			ret = -1;
-		buf_add_str(&order, m->optional ? "?" : "");
-		buf_add_str(&order, m->name);
-		buf_add_str(&order, ".ko\n");
-		buf_add_str(info, "added ");
-		buf_add_str(info, name);
-		buf_add_str(info, "\n");
+		ret = add_file(p, name, S_IFREG | 0644, &m->image, info);
 	}
+	if (!ret)
+		ret = devices_plan(set, &order, &devices);
 	snprintf(name, sizeof(name), OUR_DIR "/%s/" LOAD_ORDER, set->release);
-	if (!ret && !add(p, name, S_IFREG | 0644, order.data, order.len))
-		ret = -1;
-	buf_add_str(info, "added ");
-	buf_add_str(info, name);
-	buf_add_str(info, "\n");
+	if (!ret)
+		ret = add_file(p, name, S_IFREG | 0644, &order, info);
+	snprintf(name, sizeof(name), OUR_DIR "/%s/" DEVICES_FILE, set->release);
+	if (!ret)
+		ret = add_file(p, name, S_IFREG | 0644, &devices, info);
 	buf_free(&order);
+	buf_free(&devices);
 	return ret;
 }
 
