@@ -14,7 +14,8 @@ HOST_LIBS = $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lbz2 -llzo2
 PREINIT_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Os -static -s -fno-pie \
 	-no-pie -ffunction-sections -fdata-sections -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -Wl,--gc-sections \
-	-Wl,-z,noseparate-code -Wl,--build-id=none
+	-Wl,-z,noseparate-code -Wl,-z,norelro \
+	-Wl,-z,common-page-size=64 -Wl,--build-id=none
 PREINIT_SRC := $(wildcard init/*.c)
 PREINIT_HDR := $(wildcard init/*.h)
 
