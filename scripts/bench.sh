@@ -74,24 +74,7 @@ build_row() { # LABEL INPUT
 
 # Boot: the pre-init's own clock, and the fixture's /proc/uptime at success.
 seed_minirt() {
-	local init=$b/seed-init list=$b/seed-list m lines=""
-	mapfile -t closure_mods < <(closure "$f/k6.gz")
-	: >"$list"
-	echo "dir /modules/virtio 755 0 0" >>"$list"
-	for m in "${closure_mods[@]}"; do
-		echo "file /modules/virtio/$m.ko $(ko_path "$m") 644 0 0" >>"$list"
-		lines="$lines\\ninsmod /modules/virtio/$m.ko"
-	done
-	# The seed's mknod lines, with this kernel's major for virtio_blk.
-	for i in 0 1 2 3 4 5 6 7 8 9; do
-		[ $i = 0 ] && n=vda || n=vda$i
-		lines="$lines\\nmknod /dev/$n b 254 $i"
-	done
-	sed -e "0,/^load_modules$/s||load_modules$lines|" \
-		-e "s/'sd\[a-z\]\[0-9\]\*')/'sd[a-z][0-9]*' 'vda' 'vda[0-9]')/" \
-		tests/fixtures/knoppix6-init >"$init"
-	EXTRA_LIST=$list scripts/make-minirt.sh "$f/k6-seed.gz" amd64 "$mods" \
-		"$root/$init" gzip
+	scripts/make-seed-minirt.sh "$f/k6-seed.gz"
 }
 
 boot_row() { # LABEL INITRD

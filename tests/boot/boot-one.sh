@@ -7,6 +7,12 @@
 # DISK.img), mem:MiB; APPEND: more kernel command line. Passes only if the
 # console shows the EXPECT line (or, for EXPECT "~TEXT", TEXT within a line,
 # for full-screen programs; "A && B" wants both); a timeout fails. Prints "PASS: NAME" or "FAIL".
+# More DEVICES: cd:DISK (a CD-ROM on virtio-scsi), nvme:DISK, slow:DISK
+# (virtio-blk doing 2 I/Os a second), scsi-empty, balloon. More EXPECT:
+# "^RE" an extended regular expression a line must match; "!TEXT" TEXT
+# must show in no line; "ready:DISKS" the pre-init's summary saying every
+# module loaded and DISKS (e.g. "1 virtio-blk disk (vda vda1)") ready with
+# no timeout.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 name=$1 kernel=$2 initrd=$3 devices=$4 append=$5 expect=$6
@@ -22,12 +28,17 @@ for dev in $devices; do
 	[ "${dev%%:*}" = mem ] && { mem=${dev#mem:}; continue; }
 	# a SCSI controller without disks: a device whose disks never come
 	[ "$dev" = scsi-empty ] && { args+=(-device virtio-scsi-pci); continue; }
+	[ "$dev" = balloon ] && { args+=(-device virtio-balloon-pci); continue; }
 	kind=${dev%%:*} img=$f/${dev#*:}.img
 	args+=(-drive "file=$img,if=none,id=d$n,format=raw,readonly=on")
 	case $kind in
 	blk) args+=(-device "virtio-blk-pci,drive=d$n") ;;
 	modern) args+=(-device "virtio-blk-pci,drive=d$n,disable-legacy=on,disable-modern=off") ;;
 	scsi) args+=(-device "virtio-scsi-pci,id=scsi$n" -device "scsi-hd,drive=d$n,bus=scsi$n.0") ;;
+	cd) args+=(-device "virtio-scsi-pci,id=scsi$n" -device "scsi-cd,drive=d$n,bus=scsi$n.0") ;;
+	nvme) args+=(-device "nvme,drive=d$n,serial=minirt$n") ;;
+	slow) args[${#args[@]} - 1]+=",throttling.iops-total=2"
+		args+=(-device "virtio-blk-pci,drive=d$n") ;;
 	esac
 	n=$((n + 1))
 done
@@ -35,20 +46,35 @@ done
 # Passes as soon as the line shows (some inits never power off), fails if
 # the guest ends without it or the hard timeout strikes first.
 # EXPECT may name several lines: "LINE && LINE".
-seen_one() {
-	if [ "${1#\~}" != "$1" ]; then
-		tr -d '\r' <"$log" | grep -qF -- "${1#\~}"
-	else
-		tr -d '\r' <"$log" | grep -qxF -- "$1"
-	fi
+# The pre-init's summary when all went well, DISKS taken literally.
+summary_re() { # DISKS
+	local disks
+	disks=$(printf '%s' "$1" | sed 's/[][().*+?^$|\\{}]/\\&/g')
+	echo "^minirt-virtio: [0-9]+ modules in [0-9.]+ ms, $disks ready after [0-9.]+ ms, own [0-9.]+ ms, exec /init\\.orig$"
 }
-seen() {
+seen_one() {
+	case $1 in
+	!*) return 0 ;; # checked at the end: absent
+	~*) tr -d '\r' <"$log" | grep -qF -- "${1#\~}" ;;
+	^*) tr -d '\r' <"$log" | grep -qE -- "$1" ;;
+	ready:*) tr -d '\r' <"$log" | grep -qE -- "$(summary_re "${1#ready:}")" ;;
+	*) tr -d '\r' <"$log" | grep -qxF -- "$1" ;;
+	esac
+}
+each_part() { # FUNCTION: true if it holds for every part of EXPECT
 	local rest=$expect
 	while [ "${rest#* && }" != "$rest" ]; do
-		seen_one "${rest%% && *}" || return 1
+		"$1" "${rest%% && *}" || return 1
 		rest=${rest#* && }
 	done
-	seen_one "$rest"
+	"$1" "$rest"
+}
+seen() { each_part seen_one; }
+absent_one() {
+	case $1 in
+	!*) ! grep -qF -- "${1#!}" "$log" ;;
+	*) return 0 ;;
+	esac
 }
 : >"$log"
 start=$(date +%s)
@@ -76,7 +102,9 @@ status=$?
 secs=$(($(date +%s) - start))
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 
-if seen; then
+if seen && ! each_part absent_one; then
+	echo "FAIL: boot $name (a line that must not show did; see $log)"
+elif seen; then
 	echo "PASS: boot $name (${secs}s)"
 elif [ "$status" = 124 ]; then
 	echo "FAIL: boot $name (timed out after ${timeout_s}s; see $log)"
