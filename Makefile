@@ -40,7 +40,8 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -DVERSION='"$(VERSION)"' \
 	-Ibuilder -Iinit
 fuzz_src_archive := builder/archive.c builder/cpio.c builder/compress.c \
 	builder/buf.c
-fuzz_src_lists := init/loadorder.c builder/modlist.c
+fuzz_src_lists := init/loadorder.c builder/modlist.c init/devmatch.c \
+	init/sysdir.c
 fuzz_src_cmdline := init/cmdline.c
 fuzz_src_initpatch := builder/initpatch.c builder/buf.c
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #define SYS_BLOCK "/sys/class/block"
-#define TRIED_MAX 64
+#define TRIED_MAX 128
 
 struct mounted {
 	const char *dir, *type;
@@ -393,7 +393,8 @@ static void load_forced(struct run *run)
  * probes and scans it started (the kernel waits for those), so each round
  * of uevents after a load holds what that load found.
  */
-static void wait_disks(struct run *run, int sock)
+/* Returns the socket, or -1 if it failed on the way. */
+static int wait_disks(struct run *run, int sock)
 {
 	struct storage_state *state = &run->storage;
 	long long t0 = now_ns(), load0 = run->load_ns, waited;
@@ -422,10 +423,17 @@ static void wait_disks(struct run *run, int sock)
 		/* Without the uevent socket, look again every 10 ms. */
 		if (sock < 0 && left > 10000000LL)
 			left = 10000000LL;
-		poll(sock >= 0 ? &pfd : NULL, sock >= 0,
-		     (int)(left / 1000000 + 1));
+		if (poll(sock >= 0 ? &pfd : NULL, sock >= 0,
+			 (int)(left / 1000000 + 1)) < 0 &&
+		    errno != EINTR && sock >= 0) {
+			log_error("uevent socket (polling sysfs instead)",
+				  errno);
+			close(sock);
+			sock = -1;
+		}
 	}
 	run->wait_ns = waited;
+	return sock;
 }
 
 static void node_report(const char *name, const char *what, int err)
@@ -551,8 +559,8 @@ static void prepare_disks(struct run *run)
 		log_error("uevent socket (polling sysfs instead)", -sock);
 	disk_names_snapshot(SYS_BLOCK, &run->old);
 	load_forced(run);
-	debug(run, "waiting for disks", NULL);
-	wait_disks(run, sock);
+	debug(run, "drivers for the devices, then their disks", NULL);
+	sock = wait_disks(run, sock);
 	if (sock >= 0)
 		close(sock);
 	if (run->set_fd >= 0)

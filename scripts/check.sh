@@ -76,6 +76,7 @@ size_bound build/preinit-x86_64 32768
 size_bound build/preinit-i386 32768
 tests/bad-inputs/run.sh | tee -a "$results"
 tests/boot/run.sh | tee -a "$results"
+tests/boot/timing.sh | tee -a "$results"
 
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")
