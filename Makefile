@@ -6,7 +6,8 @@ B := build
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
-LIBS_PC := libkmod zlib liblzma libzstd liblz4 libarchive libiso9660
+LIBS_PC := libkmod zlib liblzma libzstd liblz4 libarchive libiso9660 \
+	libcrypto
 HOST_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -DVERSION='"$(VERSION)"'
 HOST_LIBS = $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lbz2 -llzo2
 
@@ -34,21 +35,25 @@ SANITIZE := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # libFuzzer targets (clang); each names the sources it needs.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := archive lists cmdline initpatch
+FUZZ_TARGETS := archive lists cmdline initpatch cloop mounts
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -DVERSION='"$(VERSION)"' \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Ibuilder -Iinit
+	-iquote builder -iquote init
 fuzz_src_archive := builder/archive.c builder/cpio.c builder/compress.c \
-	builder/buf.c
+	builder/buf.c builder/rootfs.c
 fuzz_src_lists := init/loadorder.c builder/modlist.c init/devmatch.c \
 	init/sysdir.c
 fuzz_src_cmdline := init/cmdline.c
 fuzz_src_initpatch := builder/initpatch.c builder/buf.c
+fuzz_src_cloop := builder/cloop.c builder/isofs.c builder/source.c \
+	builder/buf.c
+fuzz_src_mounts := builder/mounts.c builder/buf.c
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
 .PHONY: all deps check unit unit-bins asan fuzz fuzz-bins bench demo install \
 	clean
-all: $(B)/minirt-virtio $(B)/gen-cpio $(B)/mangle-cpio $(B)/mkcloop4
+all: $(B)/minirt-virtio $(B)/gen-cpio $(B)/mangle-cpio $(B)/mkcloop4 \
+	$(B)/rootfs-view
 
 $(B)/preinit-x86_64: $(PREINIT_SRC) $(PREINIT_HDR)
 	@mkdir -p $(@D)
@@ -74,7 +79,7 @@ $(B)/minirt-virtio: $(BUILDER_OBJ) $(B)/obj/builder/embed.o
 
 # Test helper: a cpio from a gen_init_cpio list, no root needed.
 $(B)/gen-cpio: tests/tools/gen-cpio.c $(BUILDER_LIB_OBJ) $(B)/obj/builder/embed.o
-	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
+	$(CC) $(HOST_CFLAGS) -iquote builder -o $@ $^ $(HOST_LIBS)
 
 # Test helper: cloop V4.0 images (Debian's create_compressed_fs writes V2.0).
 $(B)/mkcloop4: tests/tools/mkcloop4.c
@@ -82,13 +87,22 @@ $(B)/mkcloop4: tests/tools/mkcloop4.c
 
 $(B)/mangle-cpio: tests/tools/mangle-cpio.c $(BUILDER_LIB_OBJ) \
 		$(B)/obj/builder/embed.o
+	$(CC) $(HOST_CFLAGS) -iquote builder -o $@ $^ $(HOST_LIBS)
+
+$(B)/rootfs-view: tests/tools/rootfs-view.c $(BUILDER_LIB_OBJ) \
+		$(B)/obj/builder/embed.o
 	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(BUILDER_LIB_OBJ) $(INIT_HOST_OBJ) \
 		$(B)/obj/builder/embed.o tests/unit/helpers.h
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Ibuilder -Iinit -o $@ $< $(BUILDER_LIB_OBJ) \
+	$(CC) $(HOST_CFLAGS) -iquote builder -iquote init -o $@ $< $(BUILDER_LIB_OBJ) \
 		$(INIT_HOST_OBJ) $(B)/obj/builder/embed.o $(HOST_LIBS) -lcmocka
+
+# The kill test's LD_PRELOAD shim (tests/kill/run.sh).
+$(B)/kill/shim.so: tests/kill/shim.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARN) -O2 -shared -fPIC -o $@ $< -ldl
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard builder/*.[ch] init/*.[ch])
 	@mkdir -p $(@D)
@@ -106,7 +120,7 @@ deps:
 
 unit-bins: $(UNIT_BIN)
 
-unit: all unit-bins
+unit: all unit-bins $(B)/kill/shim.so
 
 # The unit tests again under AddressSanitizer and UBSan, in build/asan/.
 asan:
@@ -127,6 +141,8 @@ demo: deps
 
 install: all
 	install -D -m 755 $(B)/minirt-virtio $(DESTDIR)$(PREFIX)/bin/minirt-virtio
+	install -D -m 644 doc/minirt-virtio.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/minirt-virtio.1
 
 clean:
 	rm -rf $(B)

@@ -119,10 +119,15 @@ static int parse_plain(struct archive *ar, size_t off)
 	return 0;
 }
 
-static int parse_compressed(struct archive *ar, size_t off, enum comp comp)
+/*
+ * archive_plain_max bounds what all compressed segments unpack to together:
+ * many small members of zeros must not ask for more memory than one may.
+ */
+static int parse_compressed(struct archive *ar, size_t off, enum comp comp,
+			    size_t *unpacked)
 {
 	struct segment *seg = new_segment(ar, off);
-	size_t consumed, used;
+	size_t consumed, used, room = archive_plain_max - *unpacked;
 	char where[64] = "";
 
 	if (!seg)
@@ -131,8 +136,16 @@ static int parse_compressed(struct archive *ar, size_t off, enum comp comp)
 	if (off)
 		snprintf(where, sizeof(where), " at offset %zu", off);
 	if (comp_decompress(comp, ar->bytes + off, ar->len - off, &consumed,
-			    &seg->plain, archive_plain_max) < 0)
+			    &seg->plain, room) < 0) {
+		if (*unpacked &&
+		    strstr(error_text(), "decompresses to more than"))
+			return error_set(
+				"%s member%s: with the segments before it, unpacks to more than %zu MiB in all",
+				comp_name(comp), where,
+				archive_plain_max >> 20);
 		return error_prefix("%s member%s", comp_name(comp), where);
+	}
+	*unpacked += seg->plain.len;
 	seg->length = consumed;
 	if (check_not_image(seg->plain.data, seg->plain.len,
 			    off ? "holds a compressed " : "compressed ") < 0)
@@ -156,7 +169,7 @@ static size_t count_zeros(const uint8_t *p, size_t len)
 
 int archive_parse(struct archive *ar, uint8_t *bytes, size_t len)
 {
-	size_t off;
+	size_t off, unpacked = 0;
 
 	memset(ar, 0, sizeof(*ar));
 	ar->bytes = bytes;
@@ -173,7 +186,7 @@ int archive_parse(struct archive *ar, uint8_t *bytes, size_t len)
 		if (bytes[off] == '0' && !(off & 3))
 			ret = parse_plain(ar, off);
 		else if (comp != COMP_NONE)
-			ret = parse_compressed(ar, off, comp);
+			ret = parse_compressed(ar, off, comp, &unpacked);
 		else if (len - off >= 6 &&
 			 (bytes[off] == 0xc7 || bytes[off] == 0x71))
 			ret = cpio_check_magic(bytes + off, off, &(bool){ 0 });

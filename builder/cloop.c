@@ -14,7 +14,7 @@
 #define FLAGS_SHIFT 60
 #define OFFSET_MASK ((UINT64_C(1) << FLAGS_SHIFT) - 1)
 /* A compressed block larger than this is not one of a sane image. */
-#define PACKED_MAX(bs) ((size_t)(bs) * 2 + 4096)
+#define PACKED_MAX(bs) ((size_t)(bs)*2 + 4096)
 #define XZ_MEMLIMIT ((uint64_t)256 << 20)
 
 struct cloop_cached {
@@ -53,8 +53,8 @@ bool cloop_detect(const struct region *file)
 		return false;
 	if (region_read(file, 0, h, sizeof(h)) == 0 && header_version(h))
 		return true;
-	return region_read(file, file->size - CLOOP_HEADER_LEN, h,
-			   sizeof(h)) == 0 &&
+	return region_read(file, file->size - CLOOP_HEADER_LEN, h, sizeof(h)) ==
+		       0 &&
 	       header_version(h) == 4;
 }
 
@@ -100,8 +100,9 @@ static int check_geometry(struct cloop *c, const uint8_t *h)
 			"cloop block size %u is not a multiple of 512 up to 16 MiB",
 			c->block_size);
 	if (!c->nblocks || c->nblocks > CLOOP_BLOCKS_MAX)
-		return error_set("cloop block count %u is out of range (1 to %u)",
-				 c->nblocks, CLOOP_BLOCKS_MAX);
+		return error_set(
+			"cloop block count %u is out of range (1 to %u)",
+			c->nblocks, CLOOP_BLOCKS_MAX);
 	table = ((uint64_t)c->nblocks + 1) * 8;
 	if (table > c->file.size - CLOOP_HEADER_LEN)
 		return error_set(
@@ -121,15 +122,16 @@ static int check_offsets(struct cloop *c, uint64_t data_from, uint64_t data_to)
 		unsigned flags = (unsigned)(c->offsets[i] >> FLAGS_SHIFT);
 
 		if (c->version == 2 && flags)
-			return error_set("cloop offset %u (%#llx) is past the end",
-					 i, (unsigned long long)c->offsets[i]);
+			return error_set(
+				"cloop offset %u (%#llx) is past the end", i,
+				(unsigned long long)c->offsets[i]);
 		if (i < c->nblocks && flags > CLOOP_LZO)
 			return error_set(
 				"cloop block %u has unknown compression %u", i,
 				flags);
 		if (off > data_to)
 			return error_set(
-				"cloop offset %u (%llu) is past the end of the data (%llu)",
+				"cloop offset %u (%llu) is past the end of the data (%llu): truncated or corrupt",
 				i, (unsigned long long)off,
 				(unsigned long long)data_to);
 		if (off < prev || (i && off == prev))
@@ -245,8 +247,8 @@ static int inflate_block(const uint8_t *in, size_t len, uint8_t *out,
 	return ret == Z_STREAM_END ? 0 : error_set("zlib data is corrupt");
 }
 
-static int unxz_block(const uint8_t *in, size_t len, uint8_t *out,
-		      size_t size, size_t *got)
+static int unxz_block(const uint8_t *in, size_t len, uint8_t *out, size_t size,
+		      size_t *got)
 {
 	uint64_t memlimit = XZ_MEMLIMIT;
 	size_t in_pos = 0;
@@ -263,8 +265,8 @@ static int unxz_block(const uint8_t *in, size_t len, uint8_t *out,
 	return 0;
 }
 
-static int unlz4_block(const uint8_t *in, size_t len, uint8_t *out,
-		       size_t size, size_t *got)
+static int unlz4_block(const uint8_t *in, size_t len, uint8_t *out, size_t size,
+		       size_t *got)
 {
 	int n = LZ4_decompress_safe((const char *)in, (char *)out, (int)len,
 				    (int)size);
@@ -275,8 +277,8 @@ static int unlz4_block(const uint8_t *in, size_t len, uint8_t *out,
 	return 0;
 }
 
-static int unlzo_block(const uint8_t *in, size_t len, uint8_t *out,
-		       size_t size, size_t *got)
+static int unlzo_block(const uint8_t *in, size_t len, uint8_t *out, size_t size,
+		       size_t *got)
 {
 	lzo_uint n = size;
 	int ret;

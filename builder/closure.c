@@ -52,8 +52,8 @@ static int scan_one(const char *path, const struct stat *st, int type,
 	if (!is_module_file(path))
 		return 0;
 	/* A link to a module file counts; a dangling one does not. */
-	if (type == FTW_SL && (stat(path, &target) < 0 ||
-			       !S_ISREG(target.st_mode)))
+	if (type == FTW_SL &&
+	    (stat(path, &target) < 0 || !S_ISREG(target.st_mode)))
 		return 0;
 	if (type != FTW_F && type != FTW_SL)
 		return 0;
@@ -355,9 +355,10 @@ static int visit(struct resolver *r, const char *word, const char *needed_by,
 	if (c)
 		ret = visit_named(r, c, needed_by, required);
 	else if (name_list_has(r->builtin, r->nbuiltin, name))
-		ret = is_done(r, name) ? 0 :
-					 name_list_push(&r->set->builtin,
-							&r->set->nbuiltin, name);
+		ret = is_done(r, name) ?
+			      0 :
+			      name_list_push(&r->set->builtin,
+					     &r->set->nbuiltin, name);
 	else
 		ret = visit_alias(r, word, needed_by, required, name);
 	free(name);

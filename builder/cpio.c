@@ -177,6 +177,7 @@ int cpio_parse(const uint8_t *data, size_t len, bool one_archive,
 			}
 			continue;
 		}
+		e.archive = (uint32_t)list->archives;
 		if (list_push(list, &e) < 0) {
 			free(e.name);
 			return -1;

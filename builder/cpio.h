@@ -20,6 +20,9 @@ struct cpio_entry {
 	bool crc; /* 070702: check is the sum of the data bytes */
 	uint32_t ino, mode, uid, gid, nlink, mtime, size;
 	uint32_t devmajor, devminor, rdevmajor, rdevminor, check;
+	/* Which archive of its stream (0, 1, ...): hard links are only
+	 * within one, as the kernel forgets them at each TRAILER!!! */
+	uint32_t archive;
 	char *name; /* as stored, owned */
 	const uint8_t *data; /* into the archive, or owned_data */
 	uint8_t *owned_data;

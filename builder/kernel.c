@@ -56,8 +56,8 @@ int kernel_parse(const char *label, const uint8_t *image, size_t len,
 	size_t rlen;
 
 	memset(k, 0, sizeof(*k));
-	if (kernel_version(image, len, version, sizeof(version),
-			   &k->is_64bit) < 0)
+	if (kernel_version(image, len, version, sizeof(version), &k->is_64bit) <
+	    0)
 		return error_prefix("%s", label);
 	rlen = strcspn(version, " \t\n");
 	if (!plausible_release(version, rlen))

@@ -110,11 +110,11 @@ static int probe(struct planner *p, struct kmod_module *mod)
 	int ret;
 
 	planning = p;
-	ret = kmod_module_probe_insert_module(
-		mod,
-		KMOD_PROBE_DRY_RUN | KMOD_PROBE_IGNORE_LOADED |
-			KMOD_PROBE_IGNORE_COMMAND,
-		NULL, NULL, NULL, on_action);
+	ret = kmod_module_probe_insert_module(mod,
+					      KMOD_PROBE_DRY_RUN |
+						      KMOD_PROBE_IGNORE_LOADED |
+						      KMOD_PROBE_IGNORE_COMMAND,
+					      NULL, NULL, NULL, on_action);
 	planning = NULL;
 	if (p->error)
 		return -1;
@@ -128,8 +128,9 @@ static int probe(struct planner *p, struct kmod_module *mod)
 static int missing(const struct planner *p, const struct modreq *req)
 {
 	if (req->required)
-		return error_set("%s is neither in %s nor built into the kernel",
-				 req->name, p->dir);
+		return error_set(
+			"%s is neither in %s nor built into the kernel",
+			req->name, p->dir);
 	fprintf(stderr, "minirt-virtio: warning: %s is not in %s; left out\n",
 		req->name, p->dir);
 	return 0;

@@ -6,13 +6,58 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint32_t segment_max_ino(const struct segment *seg)
+/*
+ * Where each archive of l starts its inode numbers once archives are joined:
+ * past all numbers before (from *next on, which moves past them). The
+ * kernel matches hard links within one archive only, so joined archives
+ * must not share numbers. shift: one slot per archive.
+ */
+static int archive_shifts(const struct cpio_list *l, uint64_t *next,
+			  uint64_t **shift)
 {
-	uint32_t max = 0;
+	size_t slots = l->n ? l->v[l->n - 1].archive + 1u : 0;
+	uint64_t *s = xcalloc(slots, sizeof(*s));
 
-	for (size_t i = 0; i < seg->entries.n; i++)
-		if (seg->entries.v[i].ino > max)
-			max = seg->entries.v[i].ino;
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].ino > s[l->v[i].archive])
+			s[l->v[i].archive] = l->v[i].ino;
+	for (size_t a = 0; a < slots; a++) {
+		uint64_t max = s[a];
+
+		s[a] = *next;
+		*next += max + 1;
+	}
+	*shift = s;
+	return 0;
+}
+
+/* Joined archives: hard links of later ones numbered past those before. */
+static bool shifted(const struct cpio_entry *e, const uint64_t *shift)
+{
+	return shift[e->archive] && e->nlink > 1 && !S_ISDIR(e->mode);
+}
+
+uint64_t max_ino_joined(const struct plan *p)
+{
+	uint64_t next = 0, max = 0, *shift;
+
+	for (size_t s = 0; s < p->nseg; s++) {
+		const struct cpio_list *l = &p->ar.seg[s].entries;
+
+		if (archive_shifts(l, &next, &shift) < 0)
+			return UINT64_MAX;
+		for (size_t i = 0; i < l->n; i++) {
+			uint64_t ino = l->v[i].ino;
+
+			if (shifted(&l->v[i], shift))
+				ino += shift[l->v[i].archive];
+			if (ino > max)
+				max = ino;
+		}
+		free(shift);
+	}
 	return max;
 }
 
@@ -54,7 +99,7 @@ static enum comp output_comp(const struct plan *p, size_t first)
 /* Entries of segments first.. then ours, as shallow copies. */
 static int gather(const struct plan *p, size_t first, struct cpio_list *all)
 {
-	uint32_t shift = 0;
+	uint64_t next = 0, *shift;
 	size_t n = p->added.n;
 
 	for (size_t s = first; s < p->nseg; s++)
@@ -65,17 +110,22 @@ static int gather(const struct plan *p, size_t first, struct cpio_list *all)
 	for (size_t s = 0; s < p->nseg; s++) {
 		const struct cpio_list *l = &p->ar.seg[s].entries;
 
+		if (archive_shifts(l, &next, &shift) < 0) {
+			free(all->v);
+			all->v = NULL;
+			return -1;
+		}
 		for (size_t i = 0; s >= first && i < l->n; i++) {
 			struct cpio_entry *e = &all->v[all->n++];
 
 			*e = l->v[i];
-			/* Each segment had its own hard links: keep apart. */
-			if (shift && e->nlink > 1 && !S_ISDIR(e->mode)) {
-				e->ino += shift;
+			/* Each archive had its own hard links: keep apart. */
+			if (shifted(e, shift)) {
+				e->ino += (uint32_t)shift[e->archive];
 				e->raw = NULL;
 			}
 		}
-		shift += segment_max_ino(&p->ar.seg[s]);
+		free(shift);
 	}
 	memcpy(all->v + all->n, p->added.v, p->added.n * sizeof(*all->v));
 	all->n += p->added.n;
@@ -164,13 +214,27 @@ int layout_merge(struct plan *p)
 	return ret;
 }
 
+/*
+ * The input's bytes that append keeps: all but zero padding after a last
+ * compressed member, which would hide the new member from gzip -dc. The
+ * kernel needs no alignment before a compressed member.
+ */
+static size_t append_kept_bytes(const struct plan *p)
+{
+	const struct segment *last = &p->ar.seg[p->nseg - 1];
+
+	if (last->comp != COMP_NONE &&
+	    last->offset + last->length < p->kept_bytes)
+		return last->offset + last->length;
+	return p->kept_bytes;
+}
+
 int layout_append(struct plan *p)
 {
 	struct buf plain = { 0 };
 	int ret;
 
-	if (buf_add(&p->out, p->ar.bytes, p->kept_bytes) < 0 ||
-	    buf_add_zeros(&p->out, (4 - p->kept_bytes % 4) % 4) < 0)
+	if (buf_add(&p->out, p->ar.bytes, append_kept_bytes(p)) < 0)
 		return -1;
 	ret = cpio_write(&p->added, &plain);
 	/* Append is the fast layout: level 9 is 10x slower on modules for

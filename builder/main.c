@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* minirt-virtio: make an initramfs (KNOPPIX's minirt) boot from virtio. */
+#include "bootentry.h"
 #include "build.h"
 #include "buf.h"
 #include "list.h"
@@ -17,10 +18,11 @@ static const char usage_text[] =
 	"usage: minirt-virtio build [options] INPUT -o OUTPUT\n"
 	"       minirt-virtio build [options] --medium PATH -o OUTPUT\n"
 	"       minirt-virtio list INPUT\n"
+	"       minirt-virtio boot-entry [--grub-legacy] DIR [-- BOOT OPTIONS...]\n"
 	"\n"
 	"build: write INPUT with virtio drivers loaded before its /init.\n"
 	"  -o, --output FILE      where to write (may be INPUT itself;\n"
-	"                         INPUT is then kept as INPUT.orig)\n"
+	"                         the original is then kept as FILE.orig)\n"
 	"      --medium PATH      a KNOPPIX medium: its ISO file, the ISO's\n"
 	"                         tree, or the flat copy in /boot/KNOPPIX;\n"
 	"                         its minirt is INPUT, its kernels (linux,\n"
@@ -38,6 +40,13 @@ static const char usage_text[] =
 	"      --no-patch-init    leave /init's device scan as it is\n"
 	"      --force            overwrite an existing OUTPUT\n"
 	"list: every segment and entry of INPUT, compressed segments too.\n"
+	"boot-entry: print GRUB 2 menu entries (menu.lst ones with\n"
+	"  --grub-legacy) that boot KNOPPIX from DIR (/boot/KNOPPIX: minirt.gz\n"
+	"  built by minirt-virtio, linux64 and/or linux, KNOPPIX). The kernel\n"
+	"  line: knoppix_dir= (DIR inside its filesystem), then\n"
+	"  console=tty0 console=ttyS0,115200n8 unless BOOT OPTIONS have a\n"
+	"  console=, then BOOT OPTIONS (lang=ja, 2 for text mode, ...).\n"
+	"      --mount-table FILE read FILE, not /proc/self/mountinfo\n"
 	"  -h, --help, -V, --version\n";
 
 static int usage(const char *problem)
@@ -90,6 +99,8 @@ static int build_command(int argc, char **argv)
 			break;
 		switch (c) {
 		case 'o':
+			if (!*optarg)
+				return usage("-o needs a file name");
 			o.output = optarg;
 			break;
 		case 'm':
@@ -106,6 +117,8 @@ static int build_command(int argc, char **argv)
 			o.medium = optarg;
 			break;
 		case OPT_DRIVER:
+			if (!*optarg)
+				return usage("--driver needs a module name");
 			if (o.ndrivers == DRIVERS_MAX)
 				return usage("too many --driver options");
 			drivers[o.ndrivers++] = optarg;
@@ -171,5 +184,7 @@ int main(int argc, char **argv)
 		return build_command(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))
 		return list_command(argc - 1, argv + 1);
-	return usage("the commands are build and list");
+	if (!strcmp(argv[1], "boot-entry"))
+		return bootentry_command(argc - 1, argv + 1, usage);
+	return usage("the commands are build, list and boot-entry");
 }

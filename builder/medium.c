@@ -102,7 +102,8 @@ static int list_iso(struct reader *r, const char *iso_path, struct listing *l)
 
 	if (!list)
 		return 0; /* no such directory: an empty listing */
-	_CDIO_LIST_FOREACH (node, list) {
+	_CDIO_LIST_FOREACH(node, list)
+	{
 		iso9660_stat_t *st = _cdio_list_node_data(node);
 
 		if (!strcmp(st->filename, ".") || !strcmp(st->filename, ".."))
@@ -161,15 +162,18 @@ static int list_dir(struct reader *r, const char *rel, struct listing *l,
 		size_t used = strlen(real);
 		int ret;
 
+		bool is_dir;
+
 		ret = r->m->is_iso ? list_iso(r, *real ? real : "/", &here) :
 				     list_disk(real, &here);
 		e = ret ? NULL : lookup(&here, part);
-		if (e && e->dir)
+		is_dir = e && e->dir;
+		if (is_dir)
 			snprintf(real + used, size - used, "/%s", e->name);
 		listing_free(&here);
 		if (ret < 0)
 			return -1;
-		if (!e || !e->dir)
+		if (!is_dir)
 			return 0;
 	}
 	return r->m->is_iso ? list_iso(r, *real ? real : "/", l) :
@@ -205,9 +209,8 @@ static char *label_of(const struct medium *m, const char *where)
 }
 
 /* A small file's bytes: from disk, or from where the ISO has them. */
-static int read_entry(struct reader *r, const char *dir,
-		      const struct entry *e, size_t max, uint8_t **bytes,
-		      size_t *len)
+static int read_entry(struct reader *r, const char *dir, const struct entry *e,
+		      size_t max, uint8_t **bytes, size_t *len)
 {
 	char *path = join(dir, e->name);
 	struct region region = { r->fd, e->at, e->size };
@@ -305,8 +308,7 @@ static int by_name(const void *a, const void *b)
 		      ((const struct entry *)b)->name);
 }
 
-static int add_kernel(struct reader *r, const char *real,
-		      const struct entry *e)
+static int add_kernel(struct reader *r, const char *real, const struct entry *e)
 {
 	struct medium *m = r->m;
 	struct kernel *v = realloc(m->kernels, (m->nkernels + 1) * sizeof(*v));
@@ -331,8 +333,7 @@ static int add_kernel(struct reader *r, const char *real,
 	return ret;
 }
 
-static int take_kernels(struct reader *r, struct listing *dir,
-			const char *real)
+static int take_kernels(struct reader *r, struct listing *dir, const char *real)
 {
 	struct medium *m = r->m;
 
@@ -370,8 +371,7 @@ static int by_image_order(const void *a, const void *b)
 	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
 }
 
-static int open_image(struct reader *r, const char *real,
-		      const struct entry *e)
+static int open_image(struct reader *r, const char *real, const struct entry *e)
 {
 	struct medium *m = r->m;
 	struct modimage *v = realloc(m->images, (m->nimages + 1) * sizeof(*v));
@@ -470,7 +470,8 @@ static int open_reader(struct reader *r, struct medium *m, const char *path)
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	r->iso = iso9660_open_ext(path, ISO_EXTENSION_ALL);
 	if (r->fd < 0 || !r->iso)
-		return error_set("%s: cannot read it as an ISO9660 image", path);
+		return error_set("%s: cannot read it as an ISO9660 image",
+				 path);
 	return 0;
 }
 

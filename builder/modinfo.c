@@ -84,7 +84,8 @@ int modinfo_read(const uint8_t *image, size_t len, struct modinfo *mi)
 
 	memset(mi, 0, sizeof(*mi));
 	if (!elf_read(image, len, &elf) || elf.type != ELF_REL)
-		return error_set("not a kernel module (no ELF relocatable object)");
+		return error_set(
+			"not a kernel module (no ELF relocatable object)");
 	mi->machine = elf.machine;
 	mi->depends = xstrdup("");
 	mi->softdep_pre = xstrdup("");

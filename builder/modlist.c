@@ -31,8 +31,8 @@ size_t modlist_parse(char *text, struct modlist_item *items, size_t max)
 		if (*name) {
 			if (count < max)
 				items[count] = (struct modlist_item){
-					name, !strcmp(next_word(&line),
-						      "required")
+					name,
+					!strcmp(next_word(&line), "required")
 				};
 			count++;
 		}

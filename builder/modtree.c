@@ -182,12 +182,13 @@ static struct found_tree *found(struct scan *s, const char *path, size_t at,
 	f = &f[s->nfound++];
 	memset(f, 0, sizeof(*f));
 	f->release = strndup(path + at, len);
-	f->prefix = strndup(path, at + len + 1);
+	f->prefix = malloc(at + len + 2);
 	if (!f->release || !f->prefix) {
 		error_set("out of memory");
 		return NULL;
 	}
-	f->prefix[at + len] = '/';
+	memcpy(f->prefix, path, at + len);
+	memcpy(f->prefix + at + len, "/", 2);
 	return f;
 }
 

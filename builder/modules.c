@@ -53,8 +53,9 @@ struct module *modset_push(struct modset *set, const char *name,
 		return NULL;
 	if (modinfo_read(m->image.data, m->image.len, &mi) < 0) {
 		modinfo_free(&mi);
-		error_set("%s is not a kernel module (no ELF relocatable object)",
-			  source);
+		error_set(
+			"%s is not a kernel module (no ELF relocatable object)",
+			source);
 		return NULL;
 	}
 	m->machine = mi.machine;
@@ -183,8 +184,8 @@ static int set_release(struct modtree *t, const char *fallback,
 		return error_set("%s has no vermagic: which kernel is it for?",
 				 set->v[0].source);
 	if (t->release && rel && strcmp(rel, t->release)) {
-		error_set("%s: its modules are for kernel %s, not %s",
-			  t->label, rel, t->release);
+		error_set("%s: its modules are for kernel %s, not %s", t->label,
+			  rel, t->release);
 		free(rel);
 		return -1;
 	}
@@ -192,9 +193,8 @@ static int set_release(struct modtree *t, const char *fallback,
 	return 0;
 }
 
-int modules_resolve(struct modtree *tree, const struct modreq *req,
-		    size_t nreq, const char *fallback_release,
-		    struct modset *set)
+int modules_resolve(struct modtree *tree, const struct modreq *req, size_t nreq,
+		    const char *fallback_release, struct modset *set)
 {
 	int ret;
 

@@ -48,9 +48,8 @@ struct modset {
  * release is the modules' (vermagic); fallback names it when every one is
  * built in.
  */
-int modules_resolve(struct modtree *tree, const struct modreq *req,
-		    size_t nreq, const char *fallback_release,
-		    struct modset *set);
+int modules_resolve(struct modtree *tree, const struct modreq *req, size_t nreq,
+		    const char *fallback_release, struct modset *set);
 void modset_free(struct modset *set);
 
 /* Helpers for the two ways to the closure (kmodplan.c, closure.c). */

@@ -1,15 +1,53 @@
 // SPDX-License-Identifier: MIT
 #include "output.h"
+#include "archive.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
+
+/* Temporary files: ".NAME.minirt-virtio-XXXXXX" beside NAME. */
+#define TEMP_MARK ".minirt-virtio-"
+#define TEMP_RANDOM "XXXXXX"
+#define TEMP_TRIES 10
+
+int file_id_of(const uint8_t *data, size_t len, struct file_id *id)
+{
+	unsigned int n = 0;
+
+	if (!EVP_Digest(data, len, id->hash, &n, EVP_sha256(), NULL) ||
+	    n != FILE_ID_HASH_LEN)
+		return error_set("libcrypto cannot compute a SHA-256");
+	id->size = len;
+	id->known = true;
+	return 0;
+}
+
+/* "a/b" -> "a" and "b"; "b" -> "." and "b". */
+static const char *split_path(const char *path, char *dir)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) {
+		strcpy(dir, ".");
+		return path;
+	}
+	if (slash == path) {
+		strcpy(dir, "/");
+	} else {
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+	}
+	return slash + 1;
+}
 
 static int write_all(int fd, const uint8_t *p, size_t len)
 {
@@ -26,123 +64,437 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
-static int copy_file(const char *from, const char *to)
+static bool is_temp_name(const char *name)
 {
-	uint8_t chunk[65536];
-	int in, out, ret = -1;
-	ssize_t n;
+	size_t len = strlen(name), mark = strlen(TEMP_MARK);
+	size_t random = strlen(TEMP_RANDOM);
 
-	in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -1;
-	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (out >= 0) {
-		while ((n = read(in, chunk, sizeof(chunk))) > 0)
-			if (write_all(out, chunk, (size_t)n) < 0)
-				break;
-		ret = n == 0 && fsync(out) == 0 ? 0 : -1;
-		if (close(out) < 0 || ret < 0) {
-			ret = -1;
-			unlink(to);
-		}
+	return name[0] == '.' && len > 1 + mark + random &&
+	       !memcmp(name + len - random - mark, TEMP_MARK, mark) &&
+	       strspn(name + len - random,
+		      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		      "0123456789") == random;
+}
+
+/*
+ * Our temporary files that no build holds locked: a killed build left them.
+ * Removed only if the name still is the file that was found unlocked.
+ */
+static void remove_stale_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct stat held, named;
+		int fd;
+
+		if (!is_temp_name(de->d_name))
+			continue;
+		fd = openat(dirfd(d), de->d_name,
+			    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &held) == 0 && S_ISREG(held.st_mode) &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    fstatat(dirfd(d), de->d_name, &named,
+			    AT_SYMLINK_NOFOLLOW) == 0 &&
+		    named.st_dev == held.st_dev && named.st_ino == held.st_ino)
+			unlinkat(dirfd(d), de->d_name, 0);
+		close(fd);
 	}
-	close(in);
+	closedir(d);
+}
+
+/* A locked temporary file beside target; what: the user's name for it. */
+static int make_temp(const char *target, const char *what, char *temp)
+{
+	int room = NAME_MAX - 1 - (int)strlen(TEMP_MARK TEMP_RANDOM);
+	char dir[PATH_MAX];
+	const char *base = split_path(target, dir);
+
+	for (int tries = 0; tries < TEMP_TRIES; tries++) {
+		struct stat st;
+		int fd;
+
+		if (snprintf(temp, PATH_MAX, "%s/.%.*s" TEMP_MARK TEMP_RANDOM,
+			     dir, room, base) >= PATH_MAX)
+			return error_set("%s: the path is too long", what);
+		fd = mkostemp(temp, O_CLOEXEC);
+		if (fd < 0)
+			return error_set(
+				"cannot write in the directory of %s: %s", what,
+				strerror(errno));
+		/* Taken for a leftover and removed before we locked it? */
+		if (flock(fd, LOCK_EX) == 0 && fstat(fd, &st) == 0 &&
+		    st.st_nlink > 0)
+			return fd;
+		close(fd);
+	}
+	return error_set("cannot write in the directory of %s: %s", what,
+			 "its temporary files keep disappearing");
+}
+
+static int copy_xattrs(int from, int to, const char *what)
+{
+	ssize_t len = flistxattr(from, NULL, 0), vlen;
+	char *names, *value = NULL;
+	int ret = 0;
+
+	if (len <= 0)
+		return 0; /* none, or a file system without them */
+	names = malloc((size_t)len);
+	if (!names)
+		return error_set("out of memory");
+	len = flistxattr(from, names, (size_t)len);
+	for (char *n = names; len > 0 && !ret && n < names + len;
+	     n += strlen(n) + 1) {
+		vlen = fgetxattr(from, n, NULL, 0);
+		free(value);
+		value = malloc(vlen > 0 ? (size_t)vlen : 1);
+		if (vlen < 0 || !value ||
+		    (vlen = fgetxattr(from, n, value, (size_t)vlen)) < 0 ||
+		    fsetxattr(to, n, value, (size_t)vlen, 0) < 0)
+			ret = error_set(
+				"cannot give the new %s the extended attribute %s of the old one: %s",
+				what, n, strerror(errno));
+	}
+	if (len < 0 && !ret)
+		ret = error_set("cannot read the extended attributes of %s: %s",
+				what, strerror(errno));
+	free(value);
+	free(names);
 	return ret;
 }
 
-/* INPUT.orig: a hard link costs nothing; copy where links are not had. */
-static int keep_original(const char *input, bool *kept)
+/* The replaced file's owner, mode and extended attributes, onto to. */
+static int copy_attributes(int from, int to, const char *what)
 {
-	char orig[PATH_MAX];
+	struct stat old, new;
 
-	*kept = false;
-	if ((size_t)snprintf(orig, sizeof(orig), "%s.orig", input) >=
-	    sizeof(orig))
-		return error_set("%s: path too long", input);
-	if (access(orig, F_OK) == 0)
-		return 0;
-	if (link(input, orig) < 0 && copy_file(input, orig) < 0)
-		return error_set("cannot keep the original as %s: %s", orig,
+	if (fstat(from, &old) < 0 || fstat(to, &new) < 0)
+		return error_set("cannot read the mode of %s: %s", what,
 				 strerror(errno));
-	*kept = true;
-	return 0;
+	if ((old.st_uid != new.st_uid || old.st_gid != new.st_gid) &&
+	    fchown(to, old.st_uid, old.st_gid) < 0)
+		return error_set(
+			"cannot give the new %s the owner of the old one: %s",
+			what, strerror(errno));
+	if (fchmod(to, old.st_mode & 07777) < 0)
+		return error_set(
+			"cannot give the new %s the mode of the old one: %s",
+			what, strerror(errno));
+	return copy_xattrs(from, to, what);
 }
 
-static int temp_in_dir(const char *path, char *temp, size_t size)
+/* New files get the mode the umask leaves, as any tool's would. */
+static int umask_mode(int fd, const char *what)
 {
-	char copy[PATH_MAX], copy2[PATH_MAX];
-	int fd;
+	mode_t mask = umask(0);
 
-	if (strlen(path) >= sizeof(copy))
-		return error_set("%s: path too long", path);
-	strcpy(copy, path);
-	strcpy(copy2, path);
-	if ((size_t)snprintf(temp, size, "%s/.%s.XXXXXX", dirname(copy),
-			     basename(copy2)) >= size)
-		return error_set("%s: path too long", path);
-	fd = mkstemp(temp);
-	if (fd < 0)
-		return error_set("cannot write in the directory of %s: %s",
-				 path, strerror(errno));
-	return fd;
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0)
+		return error_set("cannot write %s: %s", what, strerror(errno));
+	return 0;
 }
 
 static void sync_dir(const char *path)
 {
-	char copy[PATH_MAX];
+	char dir[PATH_MAX];
 	int fd;
 
-	snprintf(copy, sizeof(copy), "%s", path);
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	split_path(path, dir);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);
 		close(fd);
 	}
 }
 
-int output_write(const char *path, const char *input, const struct buf *data,
-		 bool force, bool *kept_orig)
+/* Rename unless to exists: 0, or -1 with errno (EEXIST if it does). */
+static int rename_noreplace(const char *from, const char *to)
 {
-	struct stat out_st, in_st;
-	bool exists, same = false;
-	char temp[PATH_MAX];
-	int fd;
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	/* A file system without RENAME_NOREPLACE: link() is as atomic. */
+	if (link(from, to) == 0)
+		return unlink(from) < 0 && errno != ENOENT ? -1 : 0;
+	if (errno == EEXIST)
+		return -1;
+	if (access(to, F_OK) == 0) { /* neither: the best left */
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(from, to);
+}
 
-	*kept_orig = false;
-	exists = stat(path, &out_st) == 0;
-	if (exists && input && stat(input, &in_st) == 0)
-		same = in_st.st_dev == out_st.st_dev &&
-		       in_st.st_ino == out_st.st_ino;
-	if (exists && !same && !force)
-		return error_set("%s exists; add --force to overwrite it",
-				 path);
-	if (exists && !S_ISREG(out_st.st_mode))
-		return error_set("%s exists and is not a regular file", path);
-	fd = temp_in_dir(path, temp, sizeof(temp));
+static int copy_bytes(int in, int out)
+{
+	uint8_t chunk[65536];
+	ssize_t n;
+
+	while ((n = read(in, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write_all(out, chunk, (size_t)n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * from copied to to as atomically as OUTPUT is written: an interrupted copy
+ * leaves a temporary file for the next build to remove, never a short to.
+ */
+static int copy_atomically(const char *from, const char *to)
+{
+	char temp[PATH_MAX];
+	struct stat st;
+	int in, out, ret = 0;
+
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return error_set("%s", strerror(errno));
+	out = make_temp(to, to, temp);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	if (copy_bytes(in, out) < 0 || fstat(in, &st) < 0)
+		ret = error_set("%s", strerror(errno));
+	if (!ret)
+		ret = copy_attributes(in, out, to);
+	if (!ret &&
+	    (futimens(out, (struct timespec[]){ st.st_atim, st.st_mtim }) < 0 ||
+	     fsync(out) < 0))
+		ret = error_set("%s", strerror(errno));
+	if (close(out) < 0 && !ret)
+		ret = error_set("%s", strerror(errno));
+	close(in);
+	if (!ret && rename_noreplace(temp, to) < 0)
+		ret = error_set("%s", strerror(errno));
+	if (ret)
+		unlink(temp);
+	return ret;
+}
+
+/* OUTPUT.orig: a hard link costs nothing; a copy where links are not had. */
+static int keep_original(struct output *o)
+{
+	if (link(o->path, o->orig) < 0) {
+		if (errno == EEXIST)
+			return error_set(
+				"%s appeared while building; move it aside, then build again",
+				o->orig);
+		if (copy_atomically(o->path, o->orig) < 0)
+			return error_prefix("cannot keep the original as %s",
+					    o->orig);
+	}
+	o->made_orig = true;
+	sync_dir(o->orig);
+	return 0;
+}
+
+static int set_attributes(const struct output *o, int fd)
+{
+	int old, ret;
+
+	if (!o->exists)
+		return umask_mode(fd, o->name);
+	old = open(o->path, O_RDONLY | O_CLOEXEC);
+	if (old < 0 && errno == ENOENT)
+		return umask_mode(fd, o->name); /* removed meanwhile */
+	if (old < 0)
+		return error_set("cannot read the mode of %s: %s", o->name,
+				 strerror(errno));
+	ret = copy_attributes(old, fd, o->name);
+	close(old);
+	return ret;
+}
+
+static int put_in_place(const struct output *o, const char *temp)
+{
+	if (o->exists || o->force) {
+		if (rename(temp, o->path) == 0)
+			return 0;
+	} else if (rename_noreplace(temp, o->path) == 0) {
+		return 0;
+	} else if (errno == EEXIST) {
+		return error_set(
+			"%s was made by something else while this build ran; it is left as it is (add --force to overwrite it)",
+			o->name);
+	}
+	return error_set("cannot write %s: %s", o->name, strerror(errno));
+}
+
+int output_commit(struct output *o, const struct buf *data)
+{
+	char temp[PATH_MAX];
+	int fd = make_temp(o->path, o->name, temp), ret = 0;
+
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, data->data, data->len) < 0 || fchmod(fd, 0644) < 0 ||
-	    fsync(fd) < 0) {
-		error_set("cannot write %s: %s", temp, strerror(errno));
-		close(fd);
+	if (write_all(fd, data->data, data->len) < 0)
+		ret = error_set("cannot write %s: %s", o->name,
+				strerror(errno));
+	if (!ret)
+		ret = set_attributes(o, fd);
+	if (!ret && fsync(fd) < 0)
+		ret = error_set("cannot write %s: %s", o->name,
+				strerror(errno));
+	if (close(fd) < 0 && !ret)
+		ret = error_set("cannot write %s: %s", o->name,
+				strerror(errno));
+	if (!ret && o->orig_state == ORIG_MAKE)
+		ret = keep_original(o);
+	if (!ret)
+		ret = put_in_place(o, temp);
+	if (ret) {
 		unlink(temp);
+		if (o->made_orig)
+			unlink(o->orig); /* the original is still in place */
+		o->made_orig = false;
 		return -1;
 	}
-	if (close(fd) < 0) {
-		error_set("cannot write %s: %s", temp, strerror(errno));
-		unlink(temp);
+	sync_dir(o->path);
+	return 0;
+}
+
+/* -o through a symbolic link: the file it leads to is what GRUB reads. */
+static int resolve_output(struct output *o)
+{
+	struct stat st;
+
+	if (strlen(o->name) >= sizeof(o->path))
+		return error_set("%s: the path is too long", o->name);
+	strcpy(o->path, o->name);
+	if (lstat(o->name, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char *real = realpath(o->name, NULL);
+
+		if (!real || strlen(real) >= sizeof(o->path)) {
+			free(real);
+			return error_set(
+				"%s is a symbolic link that leads to no file; name the file to write",
+				o->name);
+		}
+		strcpy(o->path, real);
+		free(real);
+		o->through_link = true;
+	}
+	return 0;
+}
+
+static int check_directory(const struct output *o)
+{
+	char dir[PATH_MAX];
+	const char *base = split_path(o->path, dir);
+	long max;
+
+	if (access(dir, W_OK | X_OK) < 0)
+		return error_set("cannot write in the directory of %s: %s",
+				 o->name, strerror(errno));
+	max = pathconf(dir, _PC_NAME_MAX);
+	if (max > 0 && strlen(base) > (size_t)max)
+		return error_set(
+			"%s: the file name is longer than the %ld bytes its file system allows",
+			o->name, max);
+	if (o->in_place && max > 0 && strlen(base) + 5 > (size_t)max)
+		return error_set(
+			"%s: the file name with .orig added, to keep the original, is longer than the %ld bytes its file system allows",
+			o->name, max);
+	return 0;
+}
+
+/*
+ * In place, an OUTPUT.orig there already is trusted only if it is the
+ * original: the input itself (a build killed before it replaced OUTPUT),
+ * or what the input, a build of ours, says it was built from.
+ */
+static int check_orig(struct output *o, const uint8_t *bytes, size_t len,
+		      const struct file_id *recorded)
+{
+	struct stat st, out_st;
+	struct file_id id;
+	uint8_t *orig;
+	size_t orig_len;
+	bool same;
+
+	if ((size_t)snprintf(o->orig, sizeof(o->orig), "%s.orig", o->path) >=
+	    sizeof(o->orig))
+		return error_set("%s: the path is too long", o->name);
+	o->orig_state = ORIG_MAKE;
+	if (lstat(o->orig, &st) < 0)
+		return errno == ENOENT ? file_id_of(bytes, len, &o->original) :
+					 error_set("cannot check %s: %s",
+						   o->orig, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return error_set(
+			"%s exists and is not a regular file; move it aside, then build again",
+			o->orig);
+	o->orig_state = ORIG_THERE;
+	if (stat(o->path, &out_st) == 0 && out_st.st_dev == st.st_dev &&
+	    out_st.st_ino == st.st_ino)
+		return file_id_of(bytes, len, &o->original);
+	if (read_file(o->orig, &orig, &orig_len) < 0)
+		return error_prefix("%s", o->orig);
+	same = orig_len == len && !memcmp(orig, bytes, len);
+	if (!same && file_id_of(orig, orig_len, &id) < 0) {
+		free(orig);
 		return -1;
 	}
-	if (same && keep_original(input, kept_orig) < 0) {
-		unlink(temp);
+	free(orig);
+	if (same)
+		return file_id_of(bytes, len, &o->original);
+	if (recorded->known && recorded->size == id.size &&
+	    !memcmp(recorded->hash, id.hash, sizeof(id.hash))) {
+		o->original = *recorded;
+		return 0;
+	}
+	return error_set(
+		"%s exists and is not the original of %s; move it aside, then build again",
+		o->orig, o->name);
+}
+
+int output_prepare(struct output *o, const char *name, const char *input,
+		   const uint8_t *input_bytes, size_t input_len,
+		   const struct file_id *recorded, bool force)
+{
+	struct stat st, in_st;
+	char dir[PATH_MAX];
+
+	memset(o, 0, sizeof(*o));
+	o->name = name;
+	o->force = force;
+	if (resolve_output(o) < 0)
+		return -1;
+	o->exists = stat(o->path, &st) == 0;
+	if (o->exists && S_ISDIR(st.st_mode))
+		return error_set("%s is a directory; name the file to write",
+				 name);
+	if (o->exists && !S_ISREG(st.st_mode))
+		return error_set("%s exists and is not a regular file", name);
+	if (!*split_path(o->path, dir))
+		return error_set("%s ends in /; name the file to write", name);
+	o->in_place = o->exists && input && stat(input, &in_st) == 0 &&
+		      in_st.st_dev == st.st_dev && in_st.st_ino == st.st_ino;
+	if (o->exists && !o->in_place && !force)
+		return error_set("%s exists; add --force to overwrite it",
+				 name);
+	if (check_directory(o) < 0)
+		return -1;
+	if (o->in_place) {
+		if (check_orig(o, input_bytes, input_len, recorded) < 0)
+			return -1;
+	} else if (recorded->known) {
+		o->original = *recorded;
+	} else if (file_id_of(input_bytes, input_len, &o->original) < 0) {
 		return -1;
 	}
-	if (rename(temp, path) < 0) {
-		error_set("cannot rename %s to %s: %s", temp, path,
-			  strerror(errno));
-		unlink(temp);
-		return -1;
-	}
-	sync_dir(path);
+	split_path(o->path, dir);
+	remove_stale_temps(dir);
 	return 0;
 }

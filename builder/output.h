@@ -1,18 +1,60 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * Writing OUTPUT so that nothing is lost, whenever the build stops: a
+ * temporary file beside it (locked while it is written, so that the next
+ * build can tell a killed build's leftovers and remove them), fsynced, given
+ * the replaced file's mode, owner and extended attributes (or the umask's
+ * mode), then renamed over it, or onto a new name only if that is still
+ * free. In place, the original is first kept as OUTPUT.orig beside the real
+ * file: a hard link, or an atomic copy where links are not had.
+ */
 #ifndef MV_OUTPUT_H
 #define MV_OUTPUT_H
 
 #include "buf.h"
 
+#include <limits.h>
 #include <stdbool.h>
 
+#define FILE_ID_HASH_LEN 32
+
+/* A file's size and SHA-256: which original a build came from. */
+struct file_id {
+	bool known;
+	uint64_t size;
+	uint8_t hash[FILE_ID_HASH_LEN];
+};
+
+int file_id_of(const uint8_t *data, size_t len, struct file_id *id);
+
+enum orig_state {
+	ORIG_NONE, /* not in place */
+	ORIG_MAKE, /* in place: keep the original as .orig */
+	ORIG_THERE, /* in place: .orig is the original already */
+};
+
+struct output {
+	const char *name; /* -o as given, for messages */
+	char path[PATH_MAX]; /* the file written: -o, or its link's target */
+	bool through_link; /* -o is a symbolic link, written through */
+	bool exists, in_place, force;
+	char orig[PATH_MAX + 8]; /* in place: path.orig */
+	enum orig_state orig_state;
+	bool made_orig; /* this build made .orig */
+	struct file_id original; /* what .orig holds, or the input */
+};
+
 /*
- * Write data to path atomically: a temporary file in the same directory,
- * fsynced, renamed over path. If path is input itself, input is first kept
- * as input.orig (unless that exists). An existing path other than input is
- * refused unless force. On failure nothing existing is changed.
+ * Before any work: where to write and whether that is INPUT (input_bytes
+ * its content), refusing what would lose or clobber a file. recorded: the
+ * original INPUT says it was built from, if it is a build of ours (or
+ * known false). Removes temporary files that killed builds left.
  */
-int output_write(const char *path, const char *input, const struct buf *data,
-		 bool force, bool *kept_orig);
+int output_prepare(struct output *o, const char *name, const char *input,
+		   const uint8_t *input_bytes, size_t input_len,
+		   const struct file_id *recorded, bool force);
+
+/* Write data to o->path; on failure everything is as it was. */
+int output_commit(struct output *o, const struct buf *data);
 
 #endif

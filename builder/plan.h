@@ -7,7 +7,10 @@
 #include "build.h"
 #include "initpatch.h"
 #include "medium.h"
+#include "output.h"
+#include "rootfs.h"
 #include "sets.h"
+#include "userland.h"
 
 #define OUR_DIR "lib/modules/minirt-virtio"
 #define BUILD_INFO OUR_DIR "/build-info"
@@ -23,7 +26,15 @@ struct plan {
 	size_t nseg; /* input segments kept (an old append dropped) */
 	size_t kept_bytes; /* input bytes kept, for append */
 	bool rebuilt;
-	struct cpio_entry *init; /* the original init */
+	struct cpio_entry *init; /* the last /init entry */
+	struct census census; /* machines of its programs and modules */
+	struct rootfs fs; /* what the kernel unpacks from the kept segments */
+	const struct rootfs_node *init_node; /* what it leaves at /init */
+	bool copy_init; /* init.orig a new entry; the input's /init stays */
+	bool break_init_link; /* /init's inode has other names too */
+	bool add_dir[3]; /* lib, lib/modules, OUR_DIR: not there yet */
+	struct file_id recorded; /* the original the input was built from */
+	struct output output;
 	uint16_t userland;
 	struct kernel_sets ks;
 	struct initpatch patch;
@@ -39,10 +50,11 @@ struct plan {
 struct cpio_entry *find_entry(struct plan *p, const char *path,
 			      struct segment **in);
 
-uint32_t segment_max_ino(const struct segment *seg);
+/* The highest inode number once the kept segments' archives are joined. */
+uint64_t max_ino_joined(const struct plan *p);
 int layout_merge(struct plan *p);
 int layout_append(struct plan *p);
-void report(const struct plan *p, bool kept_orig);
+void report(const struct plan *p);
 void plan_free(struct plan *p);
 
 #endif

@@ -78,7 +78,7 @@ static void report_init(const struct plan *p)
 {
 	if (!p->opts->patch_init)
 		printf("init: left as it is (--no-patch-init)\n");
-	else if (!S_ISREG(p->init->mode))
+	else if (!S_ISREG(p->init_node->mode))
 		printf("init: a symbolic link, left as it is\n");
 	else if (p->patch.patched)
 		printf("init: names added to %zu of %zu device scan%s:\n%.*s",
@@ -91,17 +91,33 @@ static void report_init(const struct plan *p)
 		printf("init: left as it is (no $(listpartitions ...) listing sd names in it)\n");
 }
 
-void report(const struct plan *p, bool kept_orig)
+static void report_output(const struct plan *p)
+{
+	const struct output *o = &p->output;
+	const char *layout = p->opts->layout == LAYOUT_APPEND ? "append" :
+								"merge";
+	long long grew = (long long)p->out.len - (long long)p->ar.len;
+
+	if (o->through_link)
+		printf("wrote %s (where the symbolic link %s leads): %s layout, %zu bytes (%+lld)\n",
+		       o->path, o->name, layout, p->out.len, grew);
+	else
+		printf("wrote %s: %s layout, %zu bytes (%+lld)\n", o->path,
+		       layout, p->out.len, grew);
+	if (o->made_orig)
+		printf("the original is kept as %s\n", o->orig);
+	else if (o->orig_state == ORIG_THERE)
+		printf("the original was kept before, as %s; it stays\n",
+		       o->orig);
+}
+
+void report(const struct plan *p)
 {
 	report_input(p);
 	report_modules(p);
 	report_init(p);
-	printf("wrote %s: %s layout, %zu bytes (%+lld)\n", p->opts->output,
-	       p->opts->layout == LAYOUT_APPEND ? "append" : "merge",
-	       p->out.len, (long long)p->out.len - (long long)p->ar.len);
+	report_output(p);
 	if (p->reused)
 		printf("recompressed %zu of %zu bytes; the rest kept its compressed blocks\n",
 		       p->plain_len - p->reused, p->plain_len);
-	if (kept_orig)
-		printf("the original is kept as %s.orig\n", p->input_path);
 }

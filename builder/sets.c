@@ -165,9 +165,9 @@ static int resolve_trees(struct kernel_sets *ks, const struct modreq *req,
 			return -1;
 		twin = set_for(ks, ks->sets[ks->nsets - 1].release);
 		if (twin != &ks->sets[ks->nsets - 1])
-			return error_set("%s and %s both hold modules for kernel %s",
-					 twin->from, ks->trees[i].label,
-					 twin->release);
+			return error_set(
+				"%s and %s both hold modules for kernel %s",
+				twin->from, ks->trees[i].label, twin->release);
 	}
 	return 0;
 }

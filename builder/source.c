@@ -11,9 +11,9 @@ int region_read(const struct region *r, uint64_t off, void *buf, size_t len)
 	uint8_t *p = buf;
 
 	if (off > r->size || len > r->size - off)
-		return error_set("read past the end (%zu bytes at %llu of %llu)",
-				 len, (unsigned long long)off,
-				 (unsigned long long)r->size);
+		return error_set(
+			"read past the end (%zu bytes at %llu of %llu)", len,
+			(unsigned long long)off, (unsigned long long)r->size);
 	while (len) {
 		ssize_t n = pread(r->fd, p, len, (off_t)(r->base + off));
 

@@ -62,6 +62,72 @@ valgrind_build() {
 }
 valgrind_build
 
+# The medium's budget: both kernels' modules out of a DVD-sized image in at
+# most 2 s, unpacking at most 2% of its blocks (the report says how many).
+medium_budget() {
+	local t0 ms report=build/medium-budget.report
+	t0=$(date +%s%N)
+	if ! build/minirt-virtio build --force --driver ext4 \
+		--medium build/fixtures/medium/knoppix.iso \
+		-o build/medium-budget.gz >"$report" 2>&1; then
+		say "FAIL: medium budget (build failed; see $report)"
+		return
+	fi
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	set -- $(sed -n 's/^read \([0-9]*\) of \([0-9]*\) blocks.*/\1 \2/p' "$report")
+	if [ $# = 2 ] && [ "$ms" -le 2000 ] && [ $(($1 * 50)) -le "$2" ]; then
+		say "PASS: medium budget (${ms} ms, read $1 of $2 blocks)"
+	else
+		say "FAIL: medium budget (${ms} ms, read ${1:-?} of ${2:-?} blocks; see $report)"
+	fi
+}
+medium_budget
+
+# A medium build under valgrind too: the cloop and ISO readers, libarchive.
+valgrind_medium() {
+	if valgrind -q --error-exitcode=1 --leak-check=full \
+		--errors-for-leak-kinds=definite build/minirt-virtio build \
+		--force --medium build/fixtures/medium/knoppix.iso \
+		-o build/valgrind-medium.gz >build/valgrind-medium.log 2>&1; then
+		say "PASS: valgrind medium build"
+	else
+		say "FAIL: valgrind medium build (see build/valgrind-medium.log)"
+	fi
+}
+valgrind_medium
+
+# None of our symbols may shadow a library's: libarchive calls its own
+# archive_release(), and an executable's archive_release() would be called instead.
+shadowing() {
+	local ours libs clash
+	ours=$(nm build/obj/builder/*.o | awk '$2 ~ /^[TDBR]$/ { print $3 }' | sort -u)
+	libs=$(ldd build/minirt-virtio | awk '/=> \// { print $3 }' |
+		xargs -n1 nm -D --defined-only 2>/dev/null | awk '{ print $3 }' | sort -u)
+	clash=$(comm -12 <(echo "$ours") <(echo "$libs") | tr '\n' ' ')
+	if [ -z "$clash" ]; then
+		say "PASS: no symbol of the builder shadows a library's"
+	else
+		say "FAIL: the builder shadows library symbols: $clash"
+	fi
+}
+shadowing
+
+# The man page: mandoc's lint finds nothing at warning level or above, and
+# make install puts it where man finds it.
+man_page() {
+	local dest=build/install-test
+	rm -rf "$dest"
+	if ! mandoc -Tlint -Wwarning doc/minirt-virtio.1 >build/man-lint.log 2>&1; then
+		say "FAIL: man page lint (see build/man-lint.log)"
+	elif ! make -s install DESTDIR="$root/$dest" PREFIX=/usr >/dev/null ||
+		! MANPATH=$dest/usr/share/man man -w minirt-virtio >/dev/null 2>&1; then
+		say "FAIL: man page not installed where man finds it"
+	else
+		say "PASS: man page lints clean and installs"
+	fi
+}
+man_page
+
 # Every fuzz seed and every kept finding, through the fuzz targets once.
 for t in build/fuzz/fuzz_*; do
 	name=${t##*/fuzz_}
@@ -75,7 +141,9 @@ done
 size_bound build/preinit-x86_64 32768
 size_bound build/preinit-i386 32768
 tests/bad-inputs/run.sh | tee -a "$results"
+tests/kill/run.sh | tee -a "$results"
 tests/boot/run.sh | tee -a "$results"
+tests/boot/rules.sh | tee -a "$results"
 tests/boot/timing.sh | tee -a "$results"
 
 passed=$(grep -c '^PASS' "$results")

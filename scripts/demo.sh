@@ -1,48 +1,80 @@
 #!/bin/bash
-# make demo: a KNOPPIX-6-like minirt fails to boot from a virtio-blk disk in
-# QEMU; minirt-virtio rebuilds it in place, as the seed's manual fix did;
-# then it boots.
+# make demo: the seed's path on a stand-in VPS. Its virtio disk has GRUB 2 in
+# the MBR and /boot/KNOPPIX/{linux64,minirt.gz,KNOPPIX} (KNOPPIX-6-like) on
+# vda1, with the menu entry the seed wrote by hand: booting it through GRUB
+# fails. minirt-virtio rebuilds the minirt in place, boot-entry prints the
+# menu entry, and the same boot through GRUB finds KNOPPIX on /dev/vda1.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 demo=build/demo
 mkdir -p "$demo"
 export FIXTURES=$root/$demo BOOT_LOGS=$root/$demo
+mv=build/minirt-virtio
 
 echo "== Fetching Debian's kernel (its virtio drivers are modules, as in KNOPPIX)"
 scripts/fetch-kernels.sh
 kver=$(cat cache/kernels/amd64/kver)
 mods=cache/kernels/amd64/nodep/lib/modules/$kver
 
-echo "== Making a KNOPPIX-6-like minirt.gz and a disk whose vda1 holds KNOPPIX/KNOPPIX"
-rm -f "$demo"/minirt.gz*
+indent() { sed 's/^/    /'; }
+# What the serial console showed: the BIOS, GRUB, the kernel, the inits.
+show() {
+	sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' "$1" |
+		grep -aE "Booting from|GRUB loading|Booting \`|Command line:|minirt-virtio:|KNOPPIX-INIT: found|Could not mount" |
+		sed 's/^ *//' | indent
+}
+boot() { # NAME EXPECT
+	tests/boot/boot-one.sh "$1" bios - blk:vps "" "$2" >"$demo/$1.result"
+	show "$demo/$1.log"
+	sed 's/^/    result: /' "$demo/$1.result"
+}
+
+echo "== The VPS: vda1 is / with /boot/KNOPPIX/{linux64,minirt.gz,KNOPPIX}, GRUB 2 in the MBR"
+rm -rf "$demo/vps" "$demo"/minirt.gz*
 scripts/make-minirt.sh "$demo/minirt.gz" amd64 "$mods" knoppix6 gzip
-[ -e "$demo/mbr.img" ] || scripts/make-disk.sh "$demo/mbr.img" mbr
+vps=$demo/vps
+knoppix=$vps/boot/KNOPPIX
+cfg=$(scripts/make-grub-disk.sh tree "$vps" root grub2 "$demo/minirt.gz")
+cp "$cfg" "$demo/grub-header.cfg"
+cat >>"$cfg" <<'EOF'
+menuentry 'KNOPPIX' {
+	linux /boot/KNOPPIX/linux64 knoppix_dir=boot/KNOPPIX lang=en 2 console=ttyS0
+	initrd /boot/KNOPPIX/minirt.gz
+}
+EOF
+echo "   /boot/grub/grub.cfg (serial console for QEMU, then the seed's entry):"
+indent <"$cfg"
+scripts/make-grub-disk.sh image "$demo/vps.img" "$vps" root grub2
 
-show() { grep -E 'minirt-virtio:|KNOPPIX-INIT: found|Could not mount' "$1" | sed 's/^/    /'; }
+echo "== Booting the VPS in QEMU: SeaBIOS, GRUB from the virtio disk, KNOPPIX's minirt"
+boot original "Could not mount disk to /mnt-system."
 
-echo "== Booting the original minirt in QEMU (virtio-blk disk)"
-tests/boot/boot-one.sh original amd64 minirt.gz blk:mbr "" \
-	"Could not mount disk to /mnt-system." >"$demo/original.result"
-show "$demo/original.log"
+echo "== minirt-virtio boot-entry /boot/KNOPPIX refuses this minirt:"
+"$mv" boot-entry --mount-table "$vps.mountinfo" "$knoppix" 2>&1 | indent || true
 
-echo "== minirt-virtio build -m $mods $demo/minirt.gz -o $demo/minirt.gz"
-build/minirt-virtio build -m "$mods" "$demo/minirt.gz" -o "$demo/minirt.gz" |
-	sed 's/^/    /'
+echo "== minirt-virtio build -m $mods /boot/KNOPPIX/minirt.gz -o /boot/KNOPPIX/minirt.gz"
+"$mv" build -m "$mods" "$knoppix/minirt.gz" -o "$knoppix/minirt.gz" | indent
 
-echo "== Booting the rebuilt minirt in QEMU (same kernel, same disk)"
-tests/boot/boot-one.sh rebuilt amd64 minirt.gz blk:mbr "" \
-	"KNOPPIX-INIT: found KNOPPIX/KNOPPIX on /dev/vda1" >"$demo/rebuilt.result"
-show "$demo/rebuilt.log"
+echo "== minirt-virtio boot-entry /boot/KNOPPIX -- lang=en 2"
+echo "   (the VPS's mount table, $vps.mountinfo: vda1 is mounted on $vps)"
+"$mv" boot-entry --mount-table "$vps.mountinfo" "$knoppix" -- lang=en 2 \
+	>"$demo/entry.cfg"
+indent <"$demo/entry.cfg"
+cat "$demo/grub-header.cfg" "$demo/entry.cfg" >"$cfg"
+scripts/make-grub-disk.sh image "$demo/vps.img" "$vps" root grub2
+
+echo "== Booting the VPS again: the same GRUB, boot-entry's entry, the rebuilt minirt"
+boot rebuilt "ready:1 virtio-blk disk (vda vda1) && KNOPPIX-INIT: found boot/KNOPPIX/KNOPPIX on /dev/vda1"
 
 echo
 if grep -q PASS "$demo/original.result" && grep -q PASS "$demo/rebuilt.result"; then
-	echo "The original minirt could not find its disk: it has no virtio drivers."
-	echo "After one minirt-virtio command it loads them, makes /dev/vda*, and"
-	echo "KNOPPIX's own init finds KNOPPIX on /dev/vda1. The original is kept"
-	echo "as $demo/minirt.gz.orig; boot logs are in $demo/."
+	echo "Through the VPS's own GRUB, KNOPPIX's minirt could not find its virtio"
+	echo "disk. After minirt-virtio build it loads the virtio drivers, makes"
+	echo "/dev/vda*, and KNOPPIX's init finds KNOPPIX on /dev/vda1, from the menu"
+	echo "entry boot-entry wrote. The original is kept as"
+	echo "$knoppix/minirt.gz.orig; boot logs are in $demo/."
 else
-	cat "$demo/original.result" "$demo/rebuilt.result"
 	echo "The demo did not go as it should; see the logs in $demo/."
 	exit 1
 fi

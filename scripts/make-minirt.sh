@@ -4,7 +4,10 @@
 # ARCH amd64|i386 (busybox-static of that architecture), MODDIR a kernel's
 # /lib/modules/<kver> (its filesystem modules go to /modules) or "none"
 # (an empty /modules: a minirt for several kernels), INIT one of
-# tests/fixtures/*-init or a path, COMP gzip|xz|zstd|none; "early" puts an
+# tests/fixtures/*-init or a path, or busybox-hardlink (/init a hard link to
+# /bin/busybox, which carries the data as GNU cpio writes it, and the
+# KNOPPIX 7 stand-in, which scans vd names, as busybox init's /etc/init.d/rcS),
+# COMP gzip|xz|zstd|none; "early" puts an
 # uncompressed early cpio (a dummy microcode file) in front. EXTRA_LIST may
 # name a file of more gen-cpio lines.
 set -euo pipefail
@@ -35,12 +38,21 @@ busybox_for() {
 	for d in bin sbin dev proc sys mnt-system mnt-iso modules etc tmp; do
 		echo "dir /$d 755 0 0"
 	done
-	echo "file /bin/busybox $(busybox_for "$arch") 755 0 0"
+	if [ "$init" = busybox-hardlink ]; then
+		sed -f "$root/tests/fixtures/knoppix7.sed" \
+			"$root/tests/fixtures/knoppix6-init" >"$work/rcS"
+		echo "dir /etc/init.d 755 0 0"
+		echo "file /etc/init.d/rcS $work/rcS 755 0 0"
+		echo "file /init $(busybox_for "$arch") 755 0 0 /bin/busybox"
+	else
+		echo "file /bin/busybox $(busybox_for "$arch") 755 0 0"
+	fi
 	for tool in sh mount umount insmod mknod ls cat cut sleep poweroff echo \
 		grep sed dmesg find env; do
 		echo "slink /bin/$tool busybox 777 0 0"
 	done
 	case $init in
+	busybox-hardlink) ;;
 	*/*) echo "file /init $init 755 0 0" ;;
 	*) echo "file /init $root/tests/fixtures/$init-init 755 0 0" ;;
 	esac

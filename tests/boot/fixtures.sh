@@ -17,6 +17,7 @@ mods() { # FLAVOUR dep|nodep
 # Made again when the stand-in init or make-minirt.sh is newer.
 fresh() { # FILE INIT
 	local init=$2
+	[ "$init" = busybox-hardlink ] && init=tests/fixtures/knoppix6-init
 	[ "${init#*/}" = "$init" ] && init=tests/fixtures/$init-init
 	[ "$1" -nt "$init" ] && [ "$1" -nt scripts/make-minirt.sh ]
 }
@@ -52,10 +53,12 @@ minirt k6-zstd amd64 amd64 knoppix6 zstd
 minirt k6-early amd64 amd64 knoppix6 gzip early
 minirt k6-i386 i386 686 knoppix6 gzip
 minirt k6-i386-on64 i386 amd64 knoppix6 gzip
+minirt k6-hardlink amd64 amd64 busybox-hardlink gzip
 
 build k6-built k6 amd64 nodep
 build k6-built-dep k6 amd64 dep
 build k6-append k6 amd64 nodep --layout append
+build k6-hardlink-append k6-hardlink amd64 nodep --layout append
 build k7-built k7 amd64 nodep
 build k6-xz-built k6-xz amd64 nodep
 build k6-zstd-built k6-zstd amd64 nodep
@@ -102,6 +105,25 @@ cp "$f/mkinitramfs.img" "$f/mkinitramfs.gz"
 build mkinitramfs-built mkinitramfs amd64 dep
 mv "$f/mkinitramfs-built.gz" "$f/mkinitramfs-built.img"
 build di-built di-initrd amd64 dep
+
+# The seed's setup: GRUB in the MBR of a virtio disk, boot-entry's entry in
+# its config (tests/boot/grub-cases.sh). The original behind the same entry
+# is the negative control.
+grub_disk() { # NAME LAYOUT grub2|legacy [DISK_MINIRT]
+	local tree=$f/$1.tree cfg legacy=
+	[ "$3" = legacy ] && legacy=--grub-legacy
+	cfg=$(scripts/make-grub-disk.sh tree "$tree" "$2" "$3" "$f/k6-built.gz")
+	"$mv" boot-entry $legacy --mount-table "$tree.mountinfo" \
+		"$tree/boot/KNOPPIX" -- panic=-1 >>"$cfg"
+	cp "$cfg" "$f/$1.cfg"
+	[ -z "${4:-}" ] || cp "$f/$4.gz" "$tree/boot/KNOPPIX/minirt.gz"
+	scripts/make-grub-disk.sh image "$f/$1.img" "$tree" "$2" "$3"
+	rm -rf "$tree" "$tree.mountinfo"
+}
+grub_disk grub-root root grub2
+grub_disk grub-boot boot grub2
+grub_disk grub-orig root grub2 k6
+grub_disk grub-legacy boot-last legacy
 
 # Issue 10: CD-ROM, ISO-file and boot/KNOPPIX disks; the corner cases of
 # the pre-init (no devices file, no /sys, run when not PID 1); the seed's

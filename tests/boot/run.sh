@@ -1,10 +1,12 @@
 #!/bin/bash
-# The QEMU boot tests: fixtures, then every case in tests/boot/cases, two
-# boots at a time. Prints a PASS or FAIL line per case.
+# The QEMU boot tests: fixtures, then every case in tests/boot/cases and the
+# GRUB cases (grub-cases.sh), two boots at a time. Prints a PASS or FAIL line
+# per case.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/fixtures.sh"
-grep -v '^#' "$here/cases" | grep -v '^$' |
+grub=$("$here/grub-cases.sh") || echo "FAIL: boot grub cases (see above)"
+{ grep -v '^#' "$here/cases"; echo "$grub"; } | grep -v '^$' |
 	tr '\n' '\0' |
 	xargs -0 -P "${BOOT_JOBS:-2}" -I{} bash -c \
 		'IFS="|" read -r n k i d a e <<<"$1"; "$0" "$n" "$k" "$i" "$d" "$a" "$e"' \

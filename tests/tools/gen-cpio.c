@@ -3,9 +3,12 @@
  * gen-cpio: write a newc cpio to stdout from a list in the format of the
  * kernel's usr/gen_init_cpio, so fixtures need no root and no mknod:
  *	dir NAME MODE UID GID
- *	file NAME SOURCE MODE UID GID
+ *	file NAME SOURCE MODE UID GID [HARDLINK...]
  *	slink NAME TARGET MODE UID GID
  *	nod NAME MODE UID GID b|c MAJOR MINOR
+ * A file with hard links has its data on the last name, as there. Beyond
+ * gen_init_cpio, "trailer" ends an archive; the next one (in the same
+ * output) numbers its inodes from 1 again, as separate runs would.
  * Every entry gets mtime 0 unless SOURCE_DATE_EPOCH says otherwise.
  */
 #include "archive.h"
@@ -36,13 +39,37 @@ static int add(struct cpio_list *l, const char *name, uint32_t mode,
 	return 0;
 }
 
+/* name and its hard links (space-separated): one inode, data on the last. */
+static int add_file(struct cpio_list *l, const char *name, char *links,
+		    unsigned mode, unsigned uid, unsigned gid,
+		    const uint8_t *data, size_t len)
+{
+	const char *names[64] = { name };
+	size_t n = 1, first = l->n;
+	char *save = NULL;
+
+	for (char *w = strtok_r(links, " ", &save); w && n < 64;
+	     w = strtok_r(NULL, " ", &save))
+		names[n++] = w;
+	for (size_t i = 0; i < n; i++)
+		if (add(l, names[i], S_IFREG | mode, uid, gid, data,
+			i + 1 == n ? len : 0) < 0)
+			return -1;
+	for (size_t i = first; n > 1 && i < l->n; i++) {
+		l->v[i].ino = l->v[first].ino;
+		l->v[i].nlink = (uint32_t)n;
+	}
+	ino = l->v[first].ino;
+	return 0;
+}
+
 static int add_line(struct cpio_list *l, char *line)
 {
 	char kind[16], name[1024], arg[1024], type;
 	unsigned mode, uid, gid, major, minor;
 	uint8_t *data;
 	size_t len;
-	int ret;
+	int ret, links = 0;
 
 	if (sscanf(line, "%15s", kind) != 1 || kind[0] == '#')
 		return 0;
@@ -63,11 +90,12 @@ static int add_line(struct cpio_list *l, char *line)
 		return 0;
 	}
 	if (!strcmp(kind, "file") &&
-	    sscanf(line, "%*s %1023s %1023s %o %u %u", name, arg, &mode, &uid,
-		   &gid) == 5) {
+	    sscanf(line, "%*s %1023s %1023s %o %u %u %n", name, arg, &mode,
+		   &uid, &gid, &links) == 5) {
 		if (read_file(arg, &data, &len) < 0)
 			return error_prefix("%s", arg);
-		ret = add(l, name, S_IFREG | mode, uid, gid, data, len);
+		ret = add_file(l, name, line + links, mode, uid, gid, data,
+			       len);
 		free(data);
 		return ret;
 	}
@@ -89,6 +117,13 @@ int main(int argc, char **argv)
 	mtime = epoch ? (uint32_t)strtoul(epoch, NULL, 10) : 0;
 	while (fgets(line, sizeof(line), in)) {
 		line[strcspn(line, "\n")] = '\0';
+		if (!strcmp(line, "trailer")) {
+			if (cpio_write(&list, &out) < 0)
+				return 1;
+			cpio_free(&list);
+			ino = 0;
+			continue;
+		}
 		if (add_line(&list, line) < 0) {
 			fprintf(stderr, "gen-cpio: %s\n", error_text());
 			return 1;

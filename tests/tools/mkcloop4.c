@@ -35,8 +35,7 @@ static void put_be(uint8_t *p, uint64_t v, int bytes)
 static size_t pack(int m, const uint8_t *in, size_t len, uint8_t *out,
 		   size_t cap)
 {
-	static lzo_align_t work[(LZO1X_1_MEM_COMPRESS + sizeof(lzo_align_t) -
-				 1) /
+	static lzo_align_t work[(LZO1X_1_MEM_COMPRESS + sizeof(lzo_align_t) - 1) /
 				sizeof(lzo_align_t)];
 	uLongf zlen = cap;
 	size_t pos = 0;
@@ -57,8 +56,8 @@ static size_t pack(int m, const uint8_t *in, size_t len, uint8_t *out,
 			die("xz failed");
 		return pos;
 	case 3:
-		n = LZ4_compress_default((const char *)in, (char *)out, (int)len,
-					 (int)cap);
+		n = LZ4_compress_default((const char *)in, (char *)out,
+					 (int)len, (int)cap);
 		if (n <= 0)
 			die("lz4 failed");
 		return (size_t)n;

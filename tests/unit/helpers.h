@@ -15,6 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive.h"
+#include "build.h"
+#include "rootfs.h"
+
 /* The repository's root: tests run from there (make check). */
 #define KERNEL_CACHE "cache/kernels/amd64"
 
@@ -109,6 +113,130 @@ static inline char *shipped(const char *file)
 		 file);
 	free(kver);
 	return strdup(path);
+}
+
+static inline char *path_in(const char *dir, const char *name)
+{
+	char *path = malloc(strlen(dir) + strlen(name) + 2);
+
+	assert_non_null(path);
+	sprintf(path, "%s/%s", dir, name);
+	return path;
+}
+
+/* dir/name in one of 32 buffers used in turn: for a test's few names. */
+static inline const char *path_at(const char *dir, const char *name)
+{
+	static char paths[32][512];
+	static unsigned next;
+	char *p = paths[next++ % 32];
+
+	snprintf(p, sizeof(paths[0]), "%s/%s", dir, name);
+	return p;
+}
+
+/* A build as `minirt-virtio build` runs one, from modules. */
+static inline int build_with(const char *modules, const char *in,
+			     const char *out, enum layout layout, bool force)
+{
+	const char *srcs[] = { modules };
+	struct build_opts o = { .input = in,
+				.output = out,
+				.layout = layout,
+				.module_srcs = srcs,
+				.nmodule_srcs = 1,
+				.patch_init = true,
+				.force = force };
+	int ret = build_run(&o);
+
+	fflush(stdout);
+	return ret;
+}
+
+static inline bool same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	uint8_t *da = slurp(a, &la), *db = slurp(b, &lb);
+	bool same = da && db && la == lb && !memcmp(da, db, la);
+
+	free(da);
+	free(db);
+	return same;
+}
+
+/* Archives one after another in one gzip member, as written to path. */
+static inline void write_archives(const char *path, struct cpio_list *l,
+				  size_t n)
+{
+	struct buf plain = { 0 }, packed = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(cpio_write(&l[i], &plain), 0);
+	assert_int_equal(
+		comp_compress(COMP_GZIP, plain.data, plain.len, &packed), 0);
+	write_bytes(path, packed.data, packed.len);
+	buf_free(&plain);
+	buf_free(&packed);
+}
+
+/* A small KNOPPIX-like minirt: busybox, the stand-in init, a /dev node. */
+static inline void make_minirt(const char *path, const char *init_file,
+			       const char *busybox)
+{
+	struct cpio_list l = { 0 };
+	struct buf plain = { 0 }, packed = { 0 };
+	uint8_t *init, *bb;
+	size_t init_len, bb_len;
+	struct cpio_entry *e;
+
+	init = slurp(init_file, &init_len);
+	bb = slurp(busybox, &bb_len);
+	assert_non_null(init);
+	assert_non_null(bb);
+	cpio_add(&l, "bin", S_IFDIR | 0755, NULL, 0);
+	cpio_add(&l, "bin/busybox", S_IFREG | 0755, bb, (uint32_t)bb_len);
+	cpio_add(&l, "bin/sh", S_IFLNK | 0777, "busybox", 7);
+	cpio_add(&l, "dev", S_IFDIR | 0755, NULL, 0);
+	e = cpio_add(&l, "dev/sda", S_IFBLK | 0660, NULL, 0);
+	e->rdevmajor = 8;
+	e = cpio_add(&l, "init", S_IFREG | 0755, init, (uint32_t)init_len);
+	e->mtime = 1300000000;
+	for (size_t i = 0; i < l.n; i++)
+		l.v[i].ino = (uint32_t)i + 1;
+	cpio_write(&l, &plain);
+	comp_compress(COMP_GZIP, plain.data, plain.len, &packed);
+	write_bytes(path, packed.data, packed.len);
+	cpio_free(&l);
+	buf_free(&plain);
+	buf_free(&packed);
+	free(init);
+	free(bb);
+}
+
+/*
+ * What the kernel leaves at path when it unpacks file: a copy of the
+ * content (or link target) and *mode, or NULL if nothing is there.
+ */
+static inline uint8_t *unpacked(const char *file, const char *path, size_t *len,
+				uint32_t *mode)
+{
+	const struct rootfs_node *n;
+	struct archive ar;
+	struct rootfs fs;
+	uint8_t *copy = NULL;
+
+	assert_int_equal(archive_read(&ar, file), 0);
+	assert_int_equal(rootfs_unpack(&fs, ar.seg, ar.nseg), 0);
+	if (rootfs_lookup(&fs, path, false, NULL, &n) == 0) {
+		copy = malloc(n->size + 1);
+		assert_non_null(copy);
+		memcpy(copy, n->data, n->size);
+		*len = n->size;
+		*mode = n->mode;
+	}
+	rootfs_free(&fs);
+	archive_release(&ar);
+	return copy;
 }
 
 #endif

@@ -8,75 +8,15 @@
 
 static char *dir, *modules, *k7_init;
 
-/* A small KNOPPIX-like minirt: busybox, the stand-in init, a /dev node. */
-static void make_minirt(const char *path, const char *init_file,
-			const char *busybox)
-{
-	struct cpio_list l = { 0 };
-	struct buf plain = { 0 }, packed = { 0 };
-	uint8_t *init, *bb;
-	size_t init_len, bb_len;
-	struct cpio_entry *e;
-
-	init = slurp(init_file, &init_len);
-	bb = slurp(busybox, &bb_len);
-	assert_non_null(init);
-	assert_non_null(bb);
-	cpio_add(&l, "bin", S_IFDIR | 0755, NULL, 0);
-	cpio_add(&l, "bin/busybox", S_IFREG | 0755, bb, (uint32_t)bb_len);
-	cpio_add(&l, "bin/sh", S_IFLNK | 0777, "busybox", 7);
-	cpio_add(&l, "dev", S_IFDIR | 0755, NULL, 0);
-	e = cpio_add(&l, "dev/sda", S_IFBLK | 0660, NULL, 0);
-	e->rdevmajor = 8;
-	e = cpio_add(&l, "init", S_IFREG | 0755, init, (uint32_t)init_len);
-	e->mtime = 1300000000;
-	for (size_t i = 0; i < l.n; i++)
-		l.v[i].ino = (uint32_t)i + 1;
-	cpio_write(&l, &plain);
-	comp_compress(COMP_GZIP, plain.data, plain.len, &packed);
-	write_bytes(path, packed.data, packed.len);
-	cpio_free(&l);
-	buf_free(&plain);
-	buf_free(&packed);
-	free(init);
-	free(bb);
-}
-
 static char *in_dir(const char *name)
 {
-	char *path = malloc(strlen(dir) + strlen(name) + 2);
-
-	sprintf(path, "%s/%s", dir, name);
-	return path;
+	return path_in(dir, name);
 }
 
 static int build(const char *in, const char *out, enum layout layout,
 		 bool force)
 {
-	const char *srcs[] = { modules };
-	struct build_opts o = { .input = in,
-				.output = out,
-				.layout = layout,
-				.module_srcs = srcs,
-				.nmodule_srcs = 1,
-				.patch_init = true,
-				.force = force };
-	int ret;
-
-	ret = build_run(&o);
-	fflush(stdout);
-	return ret;
-}
-
-static bool same_file(const char *a, const char *b)
-{
-	size_t la, lb;
-	uint8_t *da = slurp(a, &la), *db = slurp(b, &lb);
-	bool same = da && db && la == lb && !memcmp(da, db, la);
-
-	free(da);
-	free(db);
-	return same;
+	return build_with(modules, in, out, layout, force);
 }
 
 static int setup(void **state)
@@ -322,6 +262,48 @@ static void i386_userland(void **state)
 	free(out);
 }
 
+/* The seed's flat copy, rebuilt in place from itself: --medium alone. */
+static void medium_in_place(void **state)
+{
+	char *flat = in_dir("flat"), *minirt = in_dir("flat/minirt.gz");
+	char *orig = in_dir("flat/minirt.gz.orig"), *once = in_dir("once.gz");
+	struct build_opts o = { .medium = flat,
+				.output = minirt,
+				.patch_init = true };
+	const char *ext4[] = { "ext4" };
+	struct archive ar;
+
+	(void)state;
+	o.drivers = ext4;
+	o.ndrivers = 1;
+	assert_int_equal(run("mkdir %s && cp -l build/fixtures/medium/flat/* "
+			     "%s/ && rm %s && cp build/fixtures/medium/flat/"
+			     "minirt.gz %s",
+			     flat, flat, minirt, minirt),
+			 0);
+	assert_int_equal(build_run(&o), 0);
+	assert_true(same_file(orig, "build/fixtures/medium/flat/minirt.gz"));
+	assert_int_equal(archive_read(&ar, minirt), 0);
+	assert_true(cpio_find(&ar.seg[0].entries,
+			      "lib/modules/minirt-virtio/build-info") >= 0);
+	archive_release(&ar);
+	assert_int_equal(run("cp %s %s", minirt, once), 0);
+	/* Again: the same bytes, and .orig still the original. */
+	assert_int_equal(build_run(&o), 0);
+	fflush(stdout);
+	assert_true(same_file(minirt, once));
+	assert_true(same_file(orig, "build/fixtures/medium/flat/minirt.gz"));
+	/* The fixture's files were left as they were. */
+	assert_int_equal(run("cmp -s build/fixtures/medium/flat/minirt.gz "
+			     "build/fixtures/medium/tree/boot/isolinux/"
+			     "minirt.gz"),
+			 0);
+	free(flat);
+	free(minirt);
+	free(orig);
+	free(once);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +315,7 @@ int main(void)
 		cmocka_unit_test(failures_leave_files_alone),
 		cmocka_unit_test(knoppix7_gets_what_it_lacks),
 		cmocka_unit_test(i386_userland),
+		cmocka_unit_test(medium_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -335,7 +335,8 @@ static void linked_and_oversized(void **state)
 /* .modinfo straight from the module in memory, as modinfo(8) shows it. */
 static void modinfo_in_memory(void **state)
 {
-	char *tree = kernel_modules("nodep"), path[600], *kver = kernel_release();
+	char *tree = kernel_modules("nodep"), path[600],
+	     *kver = kernel_release();
 	struct buf image = { 0 };
 	struct modinfo mi;
 	FILE *f;
