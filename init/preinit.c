@@ -292,7 +292,8 @@ static bool load_matching(struct run *run)
 			continue;
 		debug(run, "a device wants", file);
 		load_line(run, line, line_end);
-		loaded = true;
+		/* Not noted (a bad name, a full list): no progress to report. */
+		loaded |= was_tried(run, file);
 	}
 	return loaded;
 }
