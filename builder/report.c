@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* What a build did, on stdout, for whoever runs it. */
+#include "devices.h"
 #include "elf.h"
 #include "plan.h"
 
@@ -45,7 +46,8 @@ static void report_set(const struct plan *p, const struct modset *set)
 		       set->v[i].optional ? " (soft dependency)" : "");
 		total += set->v[i].image.len;
 	}
-	printf("  %zu modules, %zu bytes\n", set->n, total);
+	printf("  %zu modules, %zu bytes; %zu drivers loaded when a device matches\n",
+	       set->n, total, devices_count_drivers(set));
 	for (size_t i = 0; i < set->nbuiltin; i++)
 		printf("  built in, skipped: %s\n", set->builtin[i]);
 	for (size_t i = 0; i < set->nskipped_soft; i++)
