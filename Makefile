@@ -15,7 +15,8 @@ HOST_LIBS = $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lbz2 -llzo2
 PREINIT_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Os -static -s -fno-pie \
 	-no-pie -ffunction-sections -fdata-sections -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -Wl,--gc-sections \
-	-Wl,-z,noseparate-code -Wl,--build-id=none
+	-Wl,-z,noseparate-code -Wl,-z,norelro \
+	-Wl,-z,common-page-size=64 -Wl,--build-id=none
 PREINIT_SRC := $(wildcard init/*.c)
 PREINIT_HDR := $(wildcard init/*.h)
 
@@ -40,7 +41,8 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -DVERSION='"$(VERSION)"' \
 	-iquote builder -iquote init
 fuzz_src_archive := builder/archive.c builder/cpio.c builder/compress.c \
 	builder/buf.c builder/rootfs.c
-fuzz_src_lists := init/loadorder.c builder/modlist.c
+fuzz_src_lists := init/loadorder.c builder/modlist.c init/devmatch.c \
+	init/sysdir.c
 fuzz_src_cmdline := init/cmdline.c
 fuzz_src_initpatch := builder/initpatch.c builder/buf.c
 fuzz_src_cloop := builder/cloop.c builder/isofs.c builder/source.c \

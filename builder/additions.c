@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "additions.h"
+#include "devices.h"
 #include "elf.h"
 #include "embed.h"
 #include "layout.h"
@@ -38,13 +39,23 @@ static void add_recorded(struct buf *info, const struct file_id *id)
 	buf_add_str(info, "\n");
 }
 
+/* Does a kernel served have an NVMe driver: then the scans list NVMe too. */
+static bool ships_nvme(const struct planner *p)
+{
+	for (size_t i = 0; i < p->ks->nsets; i++)
+		for (size_t j = 0; j < p->ks->sets[i].n; j++)
+			if (!strcmp(p->ks->sets[i].v[j].name, "nvme"))
+				return true;
+	return false;
+}
+
 /* The init's text as the kernel would leave it, given vd names. */
 static int patch_init(struct planner *p)
 {
 	if (!p->o->patch_init || !S_ISREG(p->in->init_node->mode))
 		return 0;
 	return initpatch_apply(p->in->init_node->data, p->in->init_node->size,
-			       &p->a->patched, &p->a->patch);
+			       ships_nvme(p), &p->a->patched, &p->a->patch);
 }
 
 /*
@@ -125,10 +136,20 @@ static int add_dirs(struct planner *p, struct buf *info)
 	return 0;
 }
 
+static int add_file(struct planner *p, const char *name,
+		    const struct buf *data, struct buf *info)
+{
+	if (!add(p, name, S_IFREG | 0644, data->data, data->len))
+		return -1;
+	list_added(info, name);
+	return 0;
+}
+
+/* The set's modules, and the files saying which to load when (devices.h). */
 static int add_set(struct planner *p, const struct modset *set,
 		   struct buf *info)
 {
-	struct buf order = { 0 };
+	struct buf order = { 0 }, devices = { 0 };
 	char name[512];
 	int ret = 0;
 
@@ -136,24 +157,24 @@ static int add_set(struct planner *p, const struct modset *set,
 		&order,
 		"# Loaded in this order by minirt-virtio's /init under kernel ");
 	buf_add_str(&order, set->release);
-	buf_add_str(&order, ".\n");
+	buf_add_str(&order, ", whatever the devices.\n");
 	for (size_t i = 0; i < set->n && !ret; i++) {
 		const struct module *m = &set->v[i];
 
 		snprintf(name, sizeof(name), OUR_DIR "/%s/%s.ko", set->release,
 			 m->name);
-		if (!add(p, name, S_IFREG | 0644, m->image.data, m->image.len))
-			ret = -1;
-		buf_add_str(&order, m->optional ? "?" : "");
-		buf_add_str(&order, m->name);
-		buf_add_str(&order, ".ko\n");
-		list_added(info, name);
+		ret = add_file(p, name, &m->image, info);
 	}
+	if (!ret)
+		ret = devices_plan(set, &order, &devices);
 	snprintf(name, sizeof(name), OUR_DIR "/%s/" LOAD_ORDER, set->release);
-	if (!ret && !add(p, name, S_IFREG | 0644, order.data, order.len))
-		ret = -1;
-	list_added(info, name);
+	if (!ret)
+		ret = add_file(p, name, &order, info);
+	snprintf(name, sizeof(name), OUR_DIR "/%s/" DEVICES_FILE, set->release);
+	if (!ret)
+		ret = add_file(p, name, &devices, info);
 	buf_free(&order);
+	buf_free(&devices);
 	return ret;
 }
 

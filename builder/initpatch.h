@@ -1,26 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * KNOPPIX's /init finds its medium with
+ * KNOPPIX's /init lists the devices it searches with $(listpartitions ...),
+ * in several places and shapes:
  *	findknoppix $(listpartitions 'hd[a-z]' ... 'sd[a-z]' 'sd[a-z][0-9]*')
- * Where such a call lists sd names but no vd ones, add 'vd[a-z]' and
- * 'vd[a-z][0-9]*' to it, and change nothing else.
+ *	findknoppix $root $(listpartitions 'scd[0-9]*' ... 'sd[a-z][0-9]*')
+ *	for BOOTDEV in $(listpartitions 'hd[a-z]' ... 'sd[a-z][0-9]*'); do
+ * Every such call that lists sd names gets the names it lacks: vd names
+ * where it has none, and NVMe names where the kernel ships nvme and it has
+ * none. Nothing else changes.
  */
 #ifndef MV_INITPATCH_H
 #define MV_INITPATCH_H
 
 #include "buf.h"
 
-#define INITPATCH_ADDED " 'vd[a-z]' 'vd[a-z][0-9]*'"
+#include <stdbool.h>
+
+#define INITPATCH_VD " 'vd[a-z]' 'vd[a-z][0-9]*'"
+#define INITPATCH_NVME " 'nvme[0-9]*n[0-9]*'"
 
 struct initpatch {
-	size_t calls; /* findknoppix $(listpartitions ...) calls */
-	size_t patched; /* of those, given vd names */
-	size_t with_vd; /* of those, scanning vd names already */
-	struct buf lines; /* "line N: <new line>\n" for each change */
+	size_t calls; /* $(listpartitions ...) calls listing sd names */
+	size_t patched; /* of those, given names */
+	size_t complete; /* of those, listing every name already */
+	size_t added; /* bytes inserted */
+	struct buf lines; /* "line N: <new line>\n" for each changed line */
 };
 
-/* out receives the patched text when patched > 0; else it stays empty. */
-int initpatch_apply(const uint8_t *text, size_t len, struct buf *out,
+/*
+ * out receives the patched text when patched > 0; else it stays empty.
+ * nvme: add NVMe names too (a kernel served ships the nvme module).
+ */
+int initpatch_apply(const uint8_t *text, size_t len, bool nvme, struct buf *out,
 		    struct initpatch *result);
 void initpatch_free(struct initpatch *result);
 

@@ -53,6 +53,7 @@ struct module *modset_push(struct modset *set, const char *name,
 	if (!m->name || !m->source)
 		return NULL;
 	if (modinfo_read(m->image.data, m->image.len, &mi) < 0) {
+		modinfo_free(&mi);
 		error_set(
 			"%s is not a kernel module (no ELF relocatable object)",
 			source);
@@ -60,8 +61,10 @@ struct module *modset_push(struct modset *set, const char *name,
 	}
 	m->machine = mi.machine;
 	m->vermagic = mi.vermagic;
-	mi.vermagic = NULL;
-	modinfo_free(&mi);
+	m->depends = mi.depends;
+	m->softdep_pre = mi.softdep_pre;
+	m->aliases = mi.aliases;
+	m->naliases = mi.naliases;
 	return m;
 }
 
@@ -223,6 +226,11 @@ void modset_free(struct modset *set)
 		free(set->v[i].name);
 		free(set->v[i].source);
 		free(set->v[i].vermagic);
+		free(set->v[i].depends);
+		free(set->v[i].softdep_pre);
+		for (size_t a = 0; a < set->v[i].naliases; a++)
+			free(set->v[i].aliases[a]);
+		free(set->v[i].aliases);
 		buf_free(&set->v[i].image);
 	}
 	free(set->v);

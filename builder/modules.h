@@ -20,6 +20,10 @@ struct module {
 	char *vermagic;
 	uint16_t machine;
 	bool optional; /* only a soft dependency: may fail to load */
+	char *depends; /* from its modinfo: comma separated */
+	char *softdep_pre; /* space separated */
+	char **aliases;
+	size_t naliases;
 };
 
 struct modreq {

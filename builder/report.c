@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* What a build did, on stdout, for whoever runs it. */
+#include "devices.h"
 #include "elf.h"
 #include "plan.h"
 
@@ -47,7 +48,8 @@ static void report_set(const struct plan *p, const struct modset *set)
 		       set->v[i].optional ? " (soft dependency)" : "");
 		total += set->v[i].image.len;
 	}
-	printf("  %zu modules, %zu bytes\n", set->n, total);
+	printf("  %zu modules, %zu bytes; %zu drivers loaded when a device matches\n",
+	       set->n, total, devices_count_drivers(set));
 	for (size_t i = 0; i < set->nbuiltin; i++)
 		printf("  built in, skipped: %s\n", set->builtin[i]);
 	for (size_t i = 0; i < set->nskipped_soft; i++)
@@ -85,15 +87,14 @@ static void report_init(const struct plan *p)
 	else if (!S_ISREG(p->in.init_node->mode))
 		printf("init: a symbolic link, left as it is\n");
 	else if (p->add.patch.patched)
-		printf("init: vd names added to %zu device scan%s:\n%.*s",
-		       p->add.patch.patched,
-		       p->add.patch.patched == 1 ? "" : "s",
-		       (int)p->add.patch.lines.len,
+		printf("init: names added to %zu of %zu device scan%s:\n%.*s",
+		       p->add.patch.patched, p->add.patch.calls,
+		       p->add.patch.calls == 1 ? "" : "s", (int)p->add.patch.lines.len,
 		       (char *)p->add.patch.lines.data);
-	else if (p->add.patch.with_vd)
-		printf("init: left as it is (it scans vd names already)\n");
+	else if (p->add.patch.complete)
+		printf("init: left as it is (its device scans list every name already)\n");
 	else
-		printf("init: left as it is (no findknoppix $(listpartitions ...) call in it)\n");
+		printf("init: left as it is (no $(listpartitions ...) listing sd names in it)\n");
 }
 
 static void report_output(const struct plan *p)

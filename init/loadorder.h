@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The builder's load-order file: one module per line, "file.ko [params]",
- * '#' starts a comment line. Modules are loaded in file order. A '?' before
+ * The builder's load-order file: the modules loaded whatever the devices
+ * (the drivers load by device, devmatch.h). One module per line, "file.ko
+ * [params]", '#' starts a comment line; loaded in file order. A '?' before
  * the name marks a module only wanted as a soft dependency: that it fails
  * (crct10dif_pclmul on a CPU without PCLMUL) is no problem worth a line.
  */

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * minirt-virtio pre-init: runs as /init, loads the drivers the builder put
- * in MODULE_DIR, makes /dev nodes for the disks they bring, removes every
- * trace of itself and execs the original init. It fails open: whatever goes
- * wrong, it says so in one line and still runs the original init.
+ * in MODULE_DIR for the devices present, waits until their controllers have
+ * found their disks, makes /dev nodes for them, removes every trace of
+ * itself and execs the original init. It fails open: whatever goes wrong,
+ * it says so in one line and still runs the original init.
  */
 #include "cmdline.h"
+#include "devmatch.h"
 #include "devnodes.h"
 #include "loadorder.h"
 #include "log.h"
@@ -26,11 +28,12 @@
 #include <unistd.h>
 
 #define SYS_BLOCK "/sys/class/block"
-#define SYS_VIRTIO "/sys/bus/virtio/devices"
+#define TRIED_MAX 128
 
 struct mounted {
 	const char *dir, *type;
 	bool mounted, made_dir;
+	int err; /* why it could not be mounted */
 };
 
 struct run {
@@ -38,9 +41,16 @@ struct run {
 	char cmdline[4096];
 	long long start_ns, load_ns, wait_ns;
 	unsigned modules_ok, modules_total;
-	bool no_loadorder, no_set, timed_out;
+	bool no_set, timed_out;
 	char release[65]; /* uname -r: which set of modules is ours */
-	struct disk_names old, seen;
+	int set_fd; /* MODULE_DIR/<release> */
+	char devices[32768]; /* its devices file */
+	long devices_len;
+	char tried[TRIED_MAX][MODULE_NAME_MAX + 1]; /* loaded or failed */
+	unsigned ntried;
+	struct disk_names old;
+	struct uevents ev; /* disks announced, devices present */
+	struct storage_state storage;
 	struct mounted proc, sys;
 };
 
@@ -79,6 +89,7 @@ static void mount_early(struct mounted *m)
 	if (mkdir(m->dir, 0555) == 0) {
 		m->made_dir = true;
 	} else if (errno != EEXIST) {
+		m->err = errno;
 		log_error(m->dir, errno);
 		return;
 	}
@@ -87,10 +98,12 @@ static void mount_early(struct mounted *m)
 	    root.st_dev != dir.st_dev)
 		return;
 	if (mount(m->type, m->dir, m->type, MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL) == 0)
+		  NULL) == 0) {
 		m->mounted = true;
-	else
-		log_error(m->dir, errno);
+		return;
+	}
+	m->err = errno;
+	log_error(m->dir, errno);
 }
 
 static void mount_undo(struct mounted *m)
@@ -114,14 +127,34 @@ static void read_cmdline(struct run *run)
 	cmdline_parse(run->cmdline, &run->opts);
 }
 
-static void load_one(struct run *run, int dirfd, const char *file,
-		     const char *params, size_t params_len, bool optional)
+static bool was_tried(const struct run *run, const char *file)
+{
+	for (unsigned i = 0; i < run->ntried; i++)
+		if (strcmp(run->tried[i], file) == 0)
+			return true;
+	return false;
+}
+
+/* Each module once: a second line for it (or a failed one) is skipped. */
+static bool first_try(struct run *run, const char *file)
+{
+	if (was_tried(run, file))
+		return false;
+	if (run->ntried < TRIED_MAX)
+		strcpy(run->tried[run->ntried++], file);
+	return true;
+}
+
+static void load_one(struct run *run, const char *file, const char *params,
+		     size_t params_len, bool optional)
 {
 	char module[MODULE_NAME_MAX + 1], all_params[1024];
 	struct text t;
 	long long t0;
 	int err;
 
+	if (!first_try(run, file))
+		return;
 	run->modules_total++;
 	memcpy(module, file, strlen(file) - 3);
 	module[strlen(file) - 3] = '\0';
@@ -134,7 +167,7 @@ static void load_one(struct run *run, int dirfd, const char *file,
 		log_line("module parameters too long, some left out");
 	debug(run, "loading", file);
 	t0 = now_ns();
-	err = module_load(dirfd, file, all_params, run->opts.no_finit);
+	err = module_load(run->set_fd, file, all_params, run->opts.no_finit);
 	run->load_ns += now_ns() - t0;
 	if (!err) {
 		run->modules_ok++;
@@ -150,7 +183,21 @@ static void load_one(struct run *run, int dirfd, const char *file,
 	log_error(t.buf, -err);
 }
 
-static void load_listed(struct run *run, int dirfd)
+/* "cannot read MODULE_DIR/<release>/NAME: why" */
+static void say_unreadable(const struct run *run, const char *name, int err)
+{
+	struct text t;
+
+	text_reset(&t);
+	text_add(&t, MODULE_DIR "/");
+	text_add(&t, run->release);
+	text_add(&t, "/");
+	text_add(&t, name);
+	log_error(t.buf, err);
+}
+
+/* The load-order file: modules loaded whatever the devices. */
+static void load_listed(struct run *run)
 {
 	static char list[16384];
 	struct loadorder_entry e;
@@ -158,16 +205,9 @@ static void load_listed(struct run *run, int dirfd)
 	char file[MODULE_NAME_MAX + 1];
 	long n;
 
-	n = read_small(dirfd, LOADORDER_NAME, list, sizeof(list));
+	n = read_small(run->set_fd, LOADORDER_NAME, list, sizeof(list));
 	if (n < 0) {
-		struct text t;
-
-		run->no_loadorder = true;
-		text_reset(&t);
-		text_add(&t, MODULE_DIR "/");
-		text_add(&t, run->release);
-		text_add(&t, "/" LOADORDER_NAME);
-		log_error(t.buf, (int)-n);
+		say_unreadable(run, LOADORDER_NAME, (int)-n);
 		return;
 	}
 	while (loadorder_next(&pos, list + n, &e)) {
@@ -177,12 +217,43 @@ static void load_listed(struct run *run, int dirfd)
 		}
 		memcpy(file, e.file, e.file_len);
 		file[e.file_len] = '\0';
-		load_one(run, dirfd, file, e.params, e.params_len, e.optional);
+		load_one(run, file, e.params, e.params_len, e.optional);
 	}
 }
 
-/* minirt_virtio.modules=a,b: more modules shipped in MODULE_DIR. */
-static void load_extra(struct run *run, int dirfd)
+/* A devices line: every module on it in order, the driver last. */
+static void load_line(struct run *run, const char *line, const char *end)
+{
+	struct devices_word w;
+	char file[MODULE_NAME_MAX + 1];
+
+	while (devices_next_word(&line, end, &w)) {
+		if (!w.file || !loadorder_valid_file(w.text, w.len))
+			continue;
+		memcpy(file, w.text, w.len);
+		file[w.len] = '\0';
+		load_one(run, file, "", 0, w.optional);
+	}
+}
+
+/* The devices line of the driver file names, if there is one. */
+static bool load_driver(struct run *run, const char *file, size_t len)
+{
+	const char *pos = run->devices, *end = pos + run->devices_len;
+	const char *line, *line_end;
+	struct devices_word driver;
+
+	while (devices_next_line(&pos, end, &line, &line_end))
+		if (devices_driver(line, line_end, &driver) &&
+		    driver.len == len && memcmp(driver.text, file, len) == 0) {
+			load_line(run, line, line_end);
+			return true;
+		}
+	return false;
+}
+
+/* minirt_virtio.modules=a,b: more shipped modules, each after its needs. */
+static void load_extra(struct run *run)
 {
 	const char *p = run->opts.modules;
 	char file[MODULE_NAME_MAX + 1];
@@ -193,11 +264,53 @@ static void load_extra(struct run *run, int dirfd)
 		if (len && len + 3 <= MODULE_NAME_MAX) {
 			memcpy(file, p, len);
 			memcpy(file + len, ".ko", 4);
-			if (loadorder_valid_file(file, len + 3))
-				load_one(run, dirfd, file, "", 0, false);
+			if (loadorder_valid_file(file, len + 3) &&
+			    !load_driver(run, file, len + 3))
+				load_one(run, file, "", 0, false);
 		}
 		p += len + (p[len] == ',');
 	}
+}
+
+/* Drivers for the devices present not tried yet; false if none. */
+static bool load_matching(struct run *run)
+{
+	const char *pos = run->devices, *end = pos + run->devices_len;
+	const char *line, *line_end;
+	struct devices_word driver;
+	bool loaded = false;
+	char file[MODULE_NAME_MAX + 1];
+
+	while (devices_next_line(&pos, end, &line, &line_end)) {
+		if (!devices_driver(line, line_end, &driver) ||
+		    driver.len > MODULE_NAME_MAX)
+			continue;
+		memcpy(file, driver.text, driver.len);
+		file[driver.len] = '\0';
+		if (was_tried(run, file) ||
+		    !devices_line_matches(line, line_end, &run->ev.devices))
+			continue;
+		debug(run, "a device wants", file);
+		load_line(run, line, line_end);
+		/* Not noted (a bad name, a full list): no progress to report. */
+		loaded |= was_tried(run, file);
+	}
+	return loaded;
+}
+
+/* The devices present now, from sysfs (at start, and when uevents fail). */
+static void read_present(struct run *run)
+{
+	static const char *const buses[] = { "/sys/bus/pci/devices",
+					     "/sys/bus/virtio/devices",
+					     "/sys/bus/scsi/devices" };
+	struct stat st;
+
+	/* Without sysfs nothing can be matched: load every driver. */
+	if (stat("/sys/bus", &st) < 0)
+		run->ev.devices.match_all = true;
+	for (size_t i = 0; i < sizeof(buses) / sizeof(*buses); i++)
+		modaliases_read(buses[i], &run->ev.devices);
 }
 
 static int add_set_name(int dirfd, const char *name, unsigned char type,
@@ -256,37 +369,54 @@ static int open_set(struct run *run)
 	return fd;
 }
 
-static void load_modules(struct run *run)
+static void load_forced(struct run *run)
 {
-	int dirfd = open_set(run);
-
-	if (dirfd < 0) {
-		run->no_loadorder = run->no_set = true;
+	run->set_fd = open_set(run);
+	if (run->set_fd < 0) {
+		run->no_set = true;
 		return;
 	}
-	load_listed(run, dirfd);
-	load_extra(run, dirfd);
-	close(dirfd);
+	load_listed(run);
+	run->devices_len = read_small(run->set_fd, DEVICES_NAME, run->devices,
+				      sizeof(run->devices));
+	if (run->devices_len < 0) {
+		say_unreadable(run, DEVICES_NAME, (int)-run->devices_len);
+		run->devices_len = 0;
+	}
+	load_extra(run);
+	read_present(run);
 }
 
-static void wait_disks(struct run *run, int sock)
+/*
+ * Until every controller has finished: drivers for the devices that
+ * appear (a PCI function brings a virtio device, a virtio-scsi host its
+ * LUNs), then the disks they announce. A module's load returns after the
+ * probes and scans it started (the kernel waits for those), so each round
+ * of uevents after a load holds what that load found.
+ */
+/* Returns the socket, or -1 if it failed on the way. */
+static int wait_disks(struct run *run, int sock)
 {
-	struct storage_state state = { .old = &run->old, .seen = &run->seen };
-	long long t0 = now_ns(), deadline;
+	struct storage_state *state = &run->storage;
+	long long t0 = now_ns(), load0 = run->load_ns, waited;
 
-	deadline = t0 + (long long)run->opts.timeout_ms * 1000000LL;
+	state->old = &run->old;
+	state->seen = &run->ev.disks;
 	for (;;) {
-		long long left;
 		struct pollfd pfd = { .fd = sock, .events = POLLIN };
+		long long left;
 
-		if (sock >= 0 && uevent_drain(sock, &run->seen) == -ENOBUFS)
-			state.trust_sysfs = true;
-		if (sock < 0)
-			state.trust_sysfs = true;
-		storage_check(SYS_VIRTIO, &state);
-		if (state.ready == state.devices)
+		if (sock < 0 || uevent_drain(sock, &run->ev) == -ENOBUFS) {
+			state->trust_sysfs = true;
+			read_present(run);
+		}
+		if (load_matching(run))
+			continue; /* first the uevents of what it brought */
+		storage_check("/sys", state);
+		waited = now_ns() - t0 - (run->load_ns - load0);
+		if (state->finished == state->controllers)
 			break;
-		left = deadline - now_ns();
+		left = (long long)run->opts.timeout_ms * 1000000LL - waited;
 		if (left <= 0) {
 			run->timed_out = true;
 			break;
@@ -294,10 +424,17 @@ static void wait_disks(struct run *run, int sock)
 		/* Without the uevent socket, look again every 10 ms. */
 		if (sock < 0 && left > 10000000LL)
 			left = 10000000LL;
-		poll(sock >= 0 ? &pfd : NULL, sock >= 0,
-		     (int)(left / 1000000 + 1));
+		if (poll(sock >= 0 ? &pfd : NULL, sock >= 0,
+			 (int)(left / 1000000 + 1)) < 0 &&
+		    errno != EINTR && sock >= 0) {
+			log_error("uevent socket (polling sysfs instead)",
+				  errno);
+			close(sock);
+			sock = -1;
+		}
 	}
-	run->wait_ns = now_ns() - t0;
+	run->wait_ns = waited;
+	return sock;
 }
 
 static void node_report(const char *name, const char *what, int err)
@@ -330,55 +467,64 @@ static void make_nodes(struct run *run)
 			"some /dev nodes could not be made (minirt_virtio.debug tells which)");
 }
 
-static int add_if_virtio(int dirfd, const char *name, unsigned char type,
-			 void *arg)
+/* "1 virtio-blk disk, 2 CD-ROMs (vda vda1 sr0 sr1)"; how many disks. */
+static unsigned add_kinds(struct text *t, struct storage_state *state)
 {
-	char target[512];
-	ssize_t n;
+	static const char *const kinds[KINDS] = { "virtio-blk disk",
+						  "SCSI disk", "CD-ROM",
+						  "NVMe disk" };
+	unsigned total = 0;
 
-	(void)type;
-	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
-	if (n > 0 && memmem(target, (size_t)n, "/virtio", 7))
-		disk_names_add(arg, name);
-	return 0;
-}
-
-/* Block devices of virtio devices, as "vda vda1 vda2 vda10 "; how many. */
-static unsigned add_virtio_names(struct text *t)
-{
-	static struct disk_names names;
-	int fd = open(SYS_BLOCK, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	names.count = 0;
-	if (fd >= 0) {
-		dir_each(fd, add_if_virtio, &names);
-		close(fd);
-	}
-	disk_names_sort(&names);
-	for (unsigned i = 0; i < names.count; i++) {
-		text_add(t, names.name[i]);
+	for (unsigned k = 0; k < KINDS; k++) {
+		if (!state->disks[k])
+			continue;
+		text_add(t, total ? ", " : "");
+		text_num(t, state->disks[k]);
 		text_add(t, " ");
+		text_add(t, kinds[k]);
+		text_add(t, state->disks[k] > 1 ? "s" : "");
+		total += state->disks[k];
 	}
-	return names.count;
+	disk_names_sort(&state->names);
+	for (unsigned i = 0; total && i < state->names.count; i++) {
+		text_add(t, i ? " " : " (");
+		text_add(t, state->names.name[i]);
+	}
+	text_add(t, total ? ") " : "");
+	return total;
 }
 
-static void add_disks(struct text *t, const struct run *run)
+static void add_disks(struct text *t, struct run *run)
 {
-	unsigned found = add_virtio_names(t);
+	struct storage_state *state = &run->storage;
+	unsigned disks;
 
-	if (found && !run->timed_out)
+	if (run->sys.err) {
+		text_add(t, "no /sys, so no disks seen");
+		return;
+	}
+	disks = add_kinds(t, state);
+	if (run->timed_out) {
+		text_add(t, disks ? "ready; " : "");
+		text_num(t, state->controllers - state->finished);
+		text_add(t, " of ");
+		text_num(t, state->controllers);
+		text_add(t, " controllers still discovering after ");
+	} else if (disks) {
 		text_add(t, "ready after ");
-	else if (found)
-		text_add(t, "ready, others still missing after ");
-	else if (run->timed_out)
-		text_add(t, "virtio disks still missing after ");
-	else
-		text_add(t, "no virtio disk found in ");
+	} else if (state->controllers) {
+		text_add(t, "no disk on ");
+		text_num(t, state->controllers);
+		text_add(t, state->controllers > 1 ? " controllers, done in " :
+						     " controller, done in ");
+	} else {
+		text_add(t, "no disk controller found in ");
+	}
 	text_ms(t, run->wait_ns);
 	text_add(t, " ms");
 }
 
-static void summary(const struct run *run)
+static void summary(struct run *run)
 {
 	long long total = now_ns() - run->start_ns;
 	struct text t;
@@ -387,8 +533,6 @@ static void summary(const struct run *run)
 	if (run->no_set) {
 		text_add(&t, "no modules for kernel ");
 		text_add(&t, run->release);
-	} else if (run->no_loadorder) {
-		text_add(&t, "no modules to load");
 	} else {
 		if (run->modules_ok != run->modules_total) {
 			text_num(&t, run->modules_ok);
@@ -415,11 +559,13 @@ static void prepare_disks(struct run *run)
 	if (sock < 0)
 		log_error("uevent socket (polling sysfs instead)", -sock);
 	disk_names_snapshot(SYS_BLOCK, &run->old);
-	load_modules(run);
-	debug(run, "waiting for disks", NULL);
-	wait_disks(run, sock);
+	load_forced(run);
+	debug(run, "drivers for the devices, then their disks", NULL);
+	sock = wait_disks(run, sock);
 	if (sock >= 0)
 		close(sock);
+	if (run->set_fd >= 0)
+		close(run->set_fd);
 	debug(run, "making /dev nodes", NULL);
 	make_nodes(run);
 	summary(run);
@@ -458,14 +604,18 @@ int main(int argc, char **argv, char **envp)
 	static struct run run; /* in .bss: it costs the binary no bytes */
 
 	(void)argc;
-	/* minirt_virtio=off reaches us in the environment: touch nothing. */
-	if (!env_says_off(envp)) {
+	/*
+	 * Touch nothing when run by hand on a live system (not PID 1), or
+	 * when minirt_virtio=off (it reaches us in the environment).
+	 */
+	if (getpid() == 1 && !env_says_off(envp)) {
 		run.start_ns = now_ns();
 		run.proc = (struct mounted){ .dir = "/proc", .type = "proc" };
 		run.sys = (struct mounted){ .dir = "/sys", .type = "sysfs" };
+		/* The log first: a failed mount is worth a line. */
+		log_open();
 		mount_early(&run.proc);
 		mount_early(&run.sys);
-		log_open();
 		read_cmdline(&run);
 		debug(&run, "started", NULL);
 		prepare_disks(&run);

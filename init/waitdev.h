@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Waiting for virtio disks without fixed sleeps. A disk counts as ready when
- * it existed before the modules were loaded, or when the kernel announced it
- * with an "add" uevent: the kernel sends that only after the disk's
- * partitions exist, so its partitions are ready too.
+ * Waiting for disks without fixed sleeps. A storage controller (virtio-blk,
+ * virtio-scsi, NVMe) counts once its driver is there. It has finished when
+ * it is done discovering (a SCSI host exists; an NVMe controller is past
+ * connecting) and every disk it has, and every SCSI LUN whose driver is
+ * there, is announced: the disk existed before the modules were loaded, or
+ * the kernel sent its "add" uevent, which comes after its partitions exist.
+ * A virtio-blk device always has its one disk; a SCSI host or NVMe
+ * controller with none has finished too: its scan is over when the init of
+ * the module that began it has returned (the kernel waits for it), so
+ * nothing more will come. The wait ends when every controller has finished.
  */
 #ifndef PREINIT_WAITDEV_H
 #define PREINIT_WAITDEV_H
+
+#include "devmatch.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,23 +40,35 @@ void disk_names_sort(struct disk_names *names);
 /* Every entry of a directory such as /sys/class/block. */
 int disk_names_snapshot(const char *class_dir, struct disk_names *names);
 
+enum disk_kind { KIND_VIRTIO_BLK, KIND_SCSI, KIND_CDROM, KIND_NVME, KINDS };
+
 struct storage_state {
-	unsigned devices; /* virtio block/SCSI devices with a driver */
-	unsigned ready; /* of those, with all their disks ready */
+	unsigned controllers; /* with their driver there */
+	unsigned finished; /* of those, done (see above) */
 	bool trust_sysfs; /* uevents were lost: any disk in sysfs counts */
 	const struct disk_names *old, *seen;
+	unsigned disks[KINDS]; /* whole disks of each kind, announced */
+	struct disk_names names; /* those disks and their partitions */
 };
 
-/* Count the storage devices under virtio_dir (/sys/bus/virtio/devices). */
-int storage_check(const char *virtio_dir, struct storage_state *state);
+/* Look at the controllers under sys (the sysfs root, "/sys"). */
+int storage_check(const char *sys, struct storage_state *state);
+
+/* What uevents told: disks added, and the modaliases of devices added. */
+struct uevents {
+	struct disk_names disks;
+	struct modaliases devices;
+};
 
 /* Kernel uevent socket, or -errno. */
 int uevent_open(void);
 
-/* Add the disk a uevent message announces (ACTION=add, DEVTYPE=disk). */
-void uevent_parse(const char *msg, size_t len, struct disk_names *seen);
+/* Note the disk or device an "add" uevent message announces; true if it
+ * named a device (modalias) not seen before. */
+bool uevent_parse(const char *msg, size_t len, struct uevents *ev);
 
-/* Read all pending uevents. Returns 0, or -ENOBUFS if some were lost. */
-int uevent_drain(int sock, struct disk_names *seen);
+/* Read all pending uevents: how many devices were new, or -ENOBUFS if
+ * some were lost. */
+int uevent_drain(int sock, struct uevents *ev);
 
 #endif

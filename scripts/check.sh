@@ -146,6 +146,7 @@ tests/bad-inputs/run.sh | tee -a "$results"
 tests/kill/run.sh | tee -a "$results"
 tests/boot/run.sh | tee -a "$results"
 tests/boot/rules.sh | tee -a "$results"
+tests/boot/timing.sh | tee -a "$results"
 
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")

@@ -1,9 +1,13 @@
 #!/bin/bash
 # Test disks holding KNOPPIX/KNOPPIX, made without root or loop mounts:
-#   make-disk.sh OUT mbr|logical|whole|empty
+#   make-disk.sh OUT mbr|logical|whole|empty|cd|isofile|bootdir|blank
 # mbr: ext4 vda1 (the VPS's /boot) with KNOPPIX next to two other partitions
 # logical: KNOPPIX on logical partition 12; whole: ext4 on the whole disk;
-# empty: an ext4 without KNOPPIX (the first of two disks).
+# empty: an ext4 without KNOPPIX (the first of two disks);
+# cd: an ISO9660 medium with KNOPPIX/KNOPPIX (a KNOPPIX CD);
+# isofile: ext4 vda1 holding that ISO as /images/knoppix.iso (bootfrom=);
+# bootdir: ext4 vda1 with /boot/KNOPPIX/KNOPPIX (knoppix_dir=boot/KNOPPIX);
+# blank: zeros, no partition table, no filesystem.
 set -euo pipefail
 out=$1 kind=$2
 work=$(mktemp -d)
@@ -22,13 +26,34 @@ put() { # IMAGE DISK START_SECTOR
 	dd if="$1" of="$2" bs=512 seek="$3" conv=notrunc status=none
 }
 
-case $kind in
-mbr)
+# One ext4 partition holding DIR, then swap and another (the VPS's disk).
+partitioned() { # DIR
 	truncate -s 64M "$out"
 	printf '%s\n' 'label: dos' 'start=2048, size=32M, type=83' \
 		'size=8M, type=82' 'type=83' | sfdisk -q "$out"
-	mkfs "$work/fs" 32 "$work/p1"
+	mkfs "$1" 32 "$work/p1"
 	put "$work/p1" "$out" 2048
+}
+
+case $kind in
+mbr)
+	partitioned "$work/fs"
+	;;
+cd)
+	genisoimage -quiet -R -o "$out" "$work/fs"
+	;;
+isofile)
+	mkdir -p "$work/iso/images"
+	genisoimage -quiet -R -o "$work/iso/images/knoppix.iso" "$work/fs"
+	partitioned "$work/iso"
+	;;
+blank)
+	truncate -s 16M "$out"
+	;;
+bootdir)
+	mkdir -p "$work/boot/boot"
+	mv "$work/fs/KNOPPIX" "$work/boot/boot/KNOPPIX"
+	partitioned "$work/boot"
 	;;
 logical)
 	truncate -s 64M "$out"

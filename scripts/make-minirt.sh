@@ -35,18 +35,20 @@ busybox_for() {
 }
 
 {
-	for d in bin sbin dev proc sys mnt-system modules etc tmp; do
+	for d in bin sbin dev proc sys mnt-system mnt-iso modules etc tmp; do
 		echo "dir /$d 755 0 0"
 	done
 	if [ "$init" = busybox-hardlink ]; then
+		sed -f "$root/tests/fixtures/knoppix7.sed" \
+			"$root/tests/fixtures/knoppix6-init" >"$work/rcS"
 		echo "dir /etc/init.d 755 0 0"
-		echo "file /etc/init.d/rcS $root/tests/fixtures/knoppix7-init 755 0 0"
+		echo "file /etc/init.d/rcS $work/rcS 755 0 0"
 		echo "file /init $(busybox_for "$arch") 755 0 0 /bin/busybox"
 	else
 		echo "file /bin/busybox $(busybox_for "$arch") 755 0 0"
 	fi
 	for tool in sh mount umount insmod mknod ls cat cut sleep poweroff echo \
-		grep sed dmesg; do
+		grep sed dmesg find env; do
 		echo "slink /bin/$tool busybox 777 0 0"
 	done
 	case $init in
@@ -78,10 +80,13 @@ busybox_for() {
 	done
 	echo "nod /dev/sr0 660 0 24 b 11 0"
 	echo "nod /dev/scd0 660 0 24 b 11 0"
+	for i in 0 1 2 3 4 5 6 7; do echo "nod /dev/loop$i 660 0 6 b 7 $i"; done
 
-	# Filesystem drivers, loaded by the init's load_modules.
+	# Filesystem drivers (and loop, for bootfrom='s ISO files), loaded by
+	# the init's load_modules.
 	order=""
-	[ "$moddir" = none ] && fs_modules="" || fs_modules="crc16 mbcache jbd2 crc32c_generic ext4"
+	[ "$moddir" = none ] && fs_modules="" ||
+		fs_modules="crc16 mbcache jbd2 crc32c_generic ext4 cdrom isofs loop"
 	for m in $fs_modules; do
 		f=$(find "$moddir/kernel" -name "$m.ko" | head -n1)
 		[ -n "$f" ] || { echo "make-minirt: no $m.ko in $moddir" >&2; exit 1; }

@@ -10,6 +10,10 @@
 # within a line, for full-screen programs; for "^REGEX", a line matching
 # that extended regex; for "!TEXT", no line holding TEXT by then; "A && B"
 # wants both); a timeout fails. Prints "PASS: NAME" or "FAIL".
+# More DEVICES: cd:DISK (a CD-ROM on virtio-scsi), nvme:DISK, slow:DISK
+# (virtio-blk doing 2 I/Os a second), balloon. More EXPECT: "ready:DISKS",
+# the pre-init's summary saying every module loaded and DISKS (e.g.
+# "1 virtio-blk disk (vda vda1)") ready, with no timeout.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 name=$1 kernel=$2 initrd=$3 devices=$4 append=$5 expect=$6
@@ -25,12 +29,17 @@ for dev in $devices; do
 	[ "${dev%%:*}" = mem ] && { mem=${dev#mem:}; continue; }
 	# a SCSI controller without disks: a device whose disks never come
 	[ "$dev" = scsi-empty ] && { args+=(-device virtio-scsi-pci); continue; }
+	[ "$dev" = balloon ] && { args+=(-device virtio-balloon-pci); continue; }
 	kind=${dev%%:*} img=$f/${dev#*:}.img
 	args+=(-drive "file=$img,if=none,id=d$n,format=raw,readonly=on")
 	case $kind in
 	blk) args+=(-device "virtio-blk-pci,drive=d$n") ;;
 	modern) args+=(-device "virtio-blk-pci,drive=d$n,disable-legacy=on,disable-modern=off") ;;
 	scsi) args+=(-device "virtio-scsi-pci,id=scsi$n" -device "scsi-hd,drive=d$n,bus=scsi$n.0") ;;
+	cd) args+=(-device "virtio-scsi-pci,id=scsi$n" -device "scsi-cd,drive=d$n,bus=scsi$n.0") ;;
+	nvme) args+=(-device "nvme,drive=d$n,serial=minirt$n") ;;
+	slow) args[${#args[@]} - 1]+=",throttling.iops-total=2"
+		args+=(-device "virtio-blk-pci,drive=d$n") ;;
 	esac
 	n=$((n + 1))
 done
@@ -38,8 +47,16 @@ done
 # Passes as soon as the line shows (some inits never power off), fails if
 # the guest ends without it or the hard timeout strikes first.
 # EXPECT may name several lines: "LINE && LINE".
+# The pre-init's summary when all went well, DISKS taken literally.
+summary_re() { # DISKS
+	local disks
+	disks=$(printf '%s' "$1" | sed 's/[][().*+?^$|\\{}]/\\&/g')
+	echo "^minirt-virtio: [0-9]+ modules in [0-9.]+ ms, $disks ready after [0-9.]+ ms, own [0-9.]+ ms, exec /init\\.orig$"
+}
 seen_one() {
-	if [ "${1#!}" != "$1" ]; then
+	if [ "${1#ready:}" != "$1" ]; then
+		tr -d '\r' <"$log" | grep -qE -- "$(summary_re "${1#ready:}")"
+	elif [ "${1#!}" != "$1" ]; then
 		! tr -d '\r' <"$log" | grep -qF -- "${1#!}"
 	elif [ "${1#^}" != "$1" ]; then
 		tr -d '\r' <"$log" | grep -qE -- "$1"

@@ -69,8 +69,11 @@ for layout in merge append; do
 		echo "FAIL: rules kept by $layout (\"$got\", not \"$expect\")"
 	fi
 done
-printf '%s\n' "kernel-rules|rules.gz|" "kernel-rules-merge|rules-merge.gz|blk:mbr" \
-	"kernel-rules-append|rules-append.gz|blk:mbr" |
+# The builds' pre-init must also say it loaded the drivers and saw the disk.
+ready="ready:1 virtio-blk disk (vda vda1 vda2 vda3) && "
+printf '%s\n' "kernel-rules|rules.gz||" \
+	"kernel-rules-merge|rules-merge.gz|blk:mbr|$ready" \
+	"kernel-rules-append|rules-append.gz|blk:mbr|$ready" |
 	xargs -P "${BOOT_JOBS:-2}" -I{} bash -c \
-		'IFS="|" read -r n i d <<<"$1"; "$0" "$n" amd64 "$i" "$d" "" "$2"' \
+		'IFS="|" read -r n i d r <<<"$1"; "$0" "$n" amd64 "$i" "$d" "" "$r$2"' \
 		tests/boot/boot-one.sh {} "$expect"

@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
  * mangle-cpio: damage a built minirt on purpose, for the fail-open tests.
- *	mangle-cpio IN OUT [--delete PATH | --replace PATH FILE]...
+ *	mangle-cpio IN OUT [--delete PATH | --replace PATH FILE |
+ *			    --file PATH FILE]...
+ * --file makes PATH (a directory, say) a regular file holding FILE.
  * Reads every segment, applies the edits, writes one gzip'd archive.
  */
 #include "archive.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static struct cpio_list all;
 
 static int edit(int argc, char **argv, int *i)
 {
+	bool make_file = false;
 	long at;
 
 	if (!strcmp(argv[*i], "--delete") && *i + 1 < argc) {
@@ -23,20 +28,25 @@ static int edit(int argc, char **argv, int *i)
 		all.v[at].name[0] = '\0'; /* left out when written */
 		return 0;
 	}
-	if (!strcmp(argv[*i], "--replace") && *i + 2 < argc) {
+	if ((!strcmp(argv[*i], "--replace") || !strcmp(argv[*i], "--file")) &&
+	    *i + 2 < argc) {
 		uint8_t *data;
 		size_t len;
 		int ret;
 
+		if (!strcmp(argv[*i], "--file"))
+			make_file = true;
 		at = cpio_find(&all, argv[++*i]);
 		if (at < 0 || read_file(argv[++*i], &data, &len) < 0)
 			return error_set("cannot replace %s", argv[*i - 1]);
+		if (make_file)
+			all.v[at].mode = S_IFREG | 0644;
 		ret = cpio_set_data(&all.v[at], data, len);
 		free(data);
 		return ret;
 	}
 	return error_set(
-		"usage: mangle-cpio IN OUT [--delete PATH | --replace PATH FILE]...");
+		"usage: mangle-cpio IN OUT [--delete PATH | --replace PATH FILE | --file PATH FILE]...");
 }
 
 static void copy_entry(const struct cpio_entry *from)

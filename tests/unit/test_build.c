@@ -4,10 +4,11 @@
 #include "archive.h"
 #include "build.h"
 #include "elf.h"
+#include "initpatch.h"
 
 #include <sys/wait.h>
 
-static char *dir, *modules;
+static char *dir, *modules, *k7_init;
 
 static char *in_dir(const char *name)
 {
@@ -30,8 +31,15 @@ static int setup(void **state)
 	minirt = in_dir("k6.gz");
 	make_minirt(minirt, "tests/fixtures/knoppix6-init", "/bin/busybox");
 	free(minirt);
+	minirt = in_dir("knoppix7-init");
+	assert_int_equal(run("sed -f tests/fixtures/knoppix7.sed "
+			     "tests/fixtures/knoppix6-init >%s",
+			     minirt),
+			 0);
+	free(minirt);
 	minirt = in_dir("k7.gz");
-	make_minirt(minirt, "tests/fixtures/knoppix7-init", "/bin/busybox");
+	k7_init = in_dir("knoppix7-init");
+	make_minirt(minirt, k7_init, "/bin/busybox");
 	free(minirt);
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	return 0;
@@ -43,6 +51,7 @@ static int teardown(void **state)
 	remove_tree(dir);
 	free(dir);
 	free(modules);
+	free(k7_init);
 	return 0;
 }
 
@@ -194,21 +203,35 @@ static void failures_leave_files_alone(void **state)
 	free(out);
 }
 
-static void knoppix7_init_untouched(void **state)
+/*
+ * KNOPPIX 7's scans list vd names already: they get only the NVMe names;
+ * its bootfrom= search lists none, and gets both. The build carries
+ * exactly the patcher's output.
+ */
+static void knoppix7_gets_what_it_lacks(void **state)
 {
 	char *in = in_dir("k7.gz"), *out = in_dir("k7-out.gz");
+	struct buf want = { 0 };
+	struct initpatch res;
 	struct archive ar;
+	const struct cpio_entry *e;
 	uint8_t *init;
 	size_t len;
-	long i;
 
 	(void)state;
 	assert_int_equal(build(in, out, LAYOUT_MERGE, true), 0);
 	assert_int_equal(archive_read(&ar, out), 0);
-	i = cpio_find(&ar.seg[0].entries, "init.orig");
-	init = slurp("tests/fixtures/knoppix7-init", &len);
-	assert_int_equal(ar.seg[0].entries.v[i].size, len);
-	assert_memory_equal(ar.seg[0].entries.v[i].data, init, len);
+	e = &ar.seg[0].entries.v[cpio_find(&ar.seg[0].entries, "init.orig")];
+	init = slurp(k7_init, &len);
+	assert_int_equal(initpatch_apply(init, len, true, &want, &res), 0);
+	assert_int_equal(res.calls, 3);
+	assert_int_equal(res.patched, 3);
+	assert_int_equal(res.added,
+			 strlen(INITPATCH_VD) + 3 * strlen(INITPATCH_NVME));
+	assert_int_equal(e->size, want.len);
+	assert_memory_equal(e->data, want.data, want.len);
+	initpatch_free(&res);
+	buf_free(&want);
 	free(init);
 	archive_release(&ar);
 	free(in);
@@ -353,7 +376,7 @@ int main(void)
 		cmocka_unit_test(append_keeps_input),
 		cmocka_unit_test(in_place),
 		cmocka_unit_test(failures_leave_files_alone),
-		cmocka_unit_test(knoppix7_init_untouched),
+		cmocka_unit_test(knoppix7_gets_what_it_lacks),
 		cmocka_unit_test(i386_userland),
 		cmocka_unit_test(medium_in_place),
 		cmocka_unit_test(medium_two_images),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Module closure with libkmod, on the real modules of Debian's kernel. */
 #include "helpers.h"
+#include "devices.h"
 #include "elf.h"
 #include "kernel.h"
 #include "modinfo.h"
@@ -377,6 +378,61 @@ static void module_list_file(void **state)
 	assert_false(items[1].required);
 }
 
+static bool has_line(const struct buf *b, const char *line)
+{
+	char *text = strndup((const char *)b->data, b->len), *save = NULL;
+	bool found = false;
+
+	for (char *l = strtok_r(text, "\n", &save); l && !found;
+	     l = strtok_r(NULL, "\n", &save))
+		found = !strcmp(l, line);
+	free(text);
+	return found;
+}
+
+/*
+ * Drivers load when a device matches, each after what it needs (soft
+ * dependencies through aliases too); the rest always, in load-order.
+ */
+static void device_driven(void **state)
+{
+	static const struct modreq req[] = { { "virtio_blk", true },
+					     { "sd_mod", true },
+					     { "ext4", true } };
+	static const char *const variants[] = { "dep", "nodep" };
+
+	(void)state;
+	for (size_t v = 0; v < 2; v++) {
+		char *dir = kernel_modules(variants[v]);
+		struct buf order = { 0 }, devices = { 0 };
+		struct modset set;
+
+		assert_int_equal(resolve(dir, req, 3, &set), 0);
+		assert_int_equal(devices_plan(&set, &order, &devices), 0);
+		assert_int_equal(devices_count_drivers(&set), 2);
+		assert_true(has_line(&devices,
+				     "virtio_ring.ko virtio.ko "
+				     "virtio_blk.ko virtio:d00000002v*"));
+		assert_non_null(memmem(devices.data, devices.len,
+				       "?crct10dif_pclmul.ko", 20));
+		assert_non_null(memmem(devices.data, devices.len,
+				       "sd_mod.ko scsi:t-0x", 19));
+		assert_true(has_line(&order, "ext4.ko"));
+		assert_true(has_line(&order, "jbd2.ko"));
+		assert_false(has_line(&order, "virtio_blk.ko"));
+		assert_false(has_line(&order, "virtio.ko"));
+		assert_null(memmem(order.data, order.len, "crct10dif", 9));
+		buf_free(&order);
+		buf_free(&devices);
+		modset_free(&set);
+		free(dir);
+	}
+	assert_true(devices_alias_usable("pci:v00001AF4d*sv*sd*bc*sc*i*"));
+	assert_false(devices_alias_usable("fs-ext4"));
+	assert_false(devices_alias_usable("acpi*:PNP0C09:*"));
+	assert_false(devices_alias_usable("pci:v[01]*"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +448,7 @@ int main(void)
 		cmocka_unit_test(linked_and_oversized),
 		cmocka_unit_test(modinfo_in_memory),
 		cmocka_unit_test(module_list_file),
+		cmocka_unit_test(device_driven),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

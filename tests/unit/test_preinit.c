@@ -2,6 +2,7 @@
 /* The pre-init's logic that needs no kernel, on the host. */
 #include "helpers.h"
 #include "cmdline.h"
+#include "devmatch.h"
 #include "devnodes.h"
 #include "loadorder.h"
 #include "text.h"
@@ -191,62 +192,176 @@ static void dev_nodes(void **state)
 	free(dir);
 }
 
-static void make_device(const char *dir, const char *name, const char *id,
-			bool driver, const char *disk_dir)
+/* A fake sysfs below root: directories, files, links as the kernel has. */
+static void sys_file(const char *root, const char *path, const char *text)
 {
-	char path[1024];
+	char full[1024], cmd[1100];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/%s/device", dir, name);
-	write_bytes(path, id, strlen(id));
-	if (driver) {
-		snprintf(path, sizeof(path), "%s/%s/driver", dir, name);
-		assert_int_equal(symlink("/", path), 0);
+	snprintf(full, sizeof(full), "%s/%s", root, path);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", full);
+	assert_int_equal(system(cmd), 0);
+	if (text)
+		write_bytes(full, text, strlen(text));
+	else
+		assert_int_equal(mkdir(full, 0755), 0);
+}
+
+static void sys_link(const char *root, const char *link, const char *target)
+{
+	char full[1024], rel[1024] = "";
+
+	/* relative, as sysfs links are: ../../devices/... */
+	for (const char *p = strchr(link, '/'); p; p = strchr(p + 1, '/'))
+		strcat(rel, "../");
+	strcat(rel, target);
+	snprintf(full, sizeof(full), "%s/%s", root, link);
+	assert_int_equal(symlink(rel, full), 0);
+}
+
+static void make_sysfs(const char *root)
+{
+	static const char *const dirs[] = { "class/block",
+					    "class/nvme",
+					    "bus/virtio/devices",
+					    "bus/scsi/devices",
+					    "bus/virtio/drivers/virtio_blk",
+					    "bus/virtio/drivers/virtio_scsi",
+					    "bus/scsi/drivers/sr" };
+	static const struct {
+		const char *name, *id, *path;
+	} virtio[] = {
+		{ "virtio0", "0x0002\n", "devices/pci0/0000:00:03.0/virtio0" },
+		{ "virtio1", "0x0008\n", "devices/pci0/0000:00:04.0/virtio1" },
+		{ "virtio2", "0x0008\n", "devices/pci0/0000:00:05.0/virtio2" },
+		{ "virtio3", "0x0005\n", "devices/pci0/0000:00:06.0/virtio3" },
+	};
+	char path[512];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
+		sys_file(root, dirs[i], NULL);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/device", virtio[i].path);
+		sys_file(root, path, virtio[i].id);
+		snprintf(path, sizeof(path), "bus/virtio/devices/%s",
+			 virtio[i].name);
+		sys_link(root, path, virtio[i].path);
 	}
-	if (disk_dir) {
-		snprintf(path, sizeof(path), "mkdir -p %s/%s/%s", dir, name,
-			 disk_dir);
-		assert_int_equal(system(path), 0);
+}
+
+static void add_block(const char *root, const char *dev, const char *name,
+		      bool part)
+{
+	char path[400], link[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dev, name);
+	sys_file(root, path, NULL);
+	if (part) {
+		snprintf(link, sizeof(link), "%s/partition", path);
+		sys_file(root, link, "1\n");
 	}
+	snprintf(link, sizeof(link), "class/block/%s", name);
+	sys_link(root, link, path);
+}
+
+static void add_scsi(const char *root, const char *name, const char *path,
+		     const char *type)
+{
+	char file[512], link[512];
+
+	snprintf(file, sizeof(file), "%s/type", path);
+	if (type)
+		sys_file(root, file, type);
+	else
+		sys_file(root, path, NULL);
+	snprintf(link, sizeof(link), "bus/scsi/devices/%s", name);
+	sys_link(root, link, path);
+}
+
+#define V0 "devices/pci0/0000:00:03.0/virtio0"
+#define V1 "devices/pci0/0000:00:04.0/virtio1"
+#define V2 "devices/pci0/0000:00:05.0/virtio2"
+#define NV "devices/pci0/0000:00:07.0/nvme/nvme0"
+
+static struct uevents events;
+
+static void announce(const char *disk)
+{
+	char msg[256];
+	int len = snprintf(msg, sizeof(msg),
+			   "add@/x/%s%cACTION=add%cSUBSYSTEM=block%c"
+			   "DEVNAME=%s%cDEVTYPE=disk",
+			   disk, 0, 0, 0, disk, 0);
+
+	uevent_parse(msg, (size_t)len + 1, &events);
 }
 
 static void storage_readiness(void **state)
 {
-	char *dir = temp_dir();
-	struct disk_names old = { 0 }, seen = { 0 };
-	struct storage_state st = { .old = &old, .seen = &seen };
+	char *root = temp_dir(), path[512];
+	struct disk_names old = { 0 };
+	struct storage_state st = { .old = &old, .seen = &events.disks };
 
 	(void)state;
-	make_device(dir, "virtio0", "0x0002\n", true, "block/vda/vda1");
-	make_device(dir, "virtio1", "0x0001\n", true, NULL);
-	make_device(dir, "virtio2", "0x0008\n", true,
-		    "host0/target0:0:0/0:0:0:0/block/sda");
-	make_device(dir, "virtio3", "0x0002\n", false, NULL);
-	make_device(dir, "virtio4", "0x0008\n", true, "host1");
+	memset(&events, 0, sizeof(events));
+	make_sysfs(root);
+	add_block(root, V0 "/block", "vda", false);
+	add_block(root, V0 "/block/vda", "vda1", true);
+	add_scsi(root, "host0", V1 "/host0", NULL);
+	add_scsi(root, "target0:0:0", V1 "/host0/target0:0:0", NULL);
+	add_scsi(root, "0:0:0:0", V1 "/host0/target0:0:0/0:0:0:0", "5\n");
+	add_block(root, V1 "/host0/target0:0:0/0:0:0:0/block", "sr0", false);
+	/* virtio2: a SCSI host and nothing on it */
+	add_scsi(root, "host1", V2 "/host1", NULL);
+	sys_file(root, NV "/state", "connecting\n");
+	sys_link(root, "class/nvme/nvme0", NV);
+	add_block(root, NV, "nvme0n1", false);
+	add_block(root, NV "/nvme0n1", "nvme0n1p1", true);
 
-	assert_int_equal(storage_check(dir, &st), 0);
-	assert_int_equal(st.devices, 3);
-	assert_int_equal(st.ready, 0);
-	disk_names_add(&old, "vda");
-	storage_check(dir, &st);
-	assert_int_equal(st.ready, 1);
-	uevent_parse("add@/devices/x/block/sda\0ACTION=add\0DEVPATH=/x\0"
-		     "SUBSYSTEM=block\0DEVNAME=sda\0DEVTYPE=disk\0",
-		     89, &seen);
-	storage_check(dir, &st);
-	assert_int_equal(st.ready, 2);
-	/* virtio4: a SCSI host with no disk yet */
-	st.trust_sysfs = true;
-	storage_check(dir, &st);
-	assert_int_equal(st.ready, 2);
-	remove_tree(dir);
-	free(dir);
+	/* Nothing announced: only the empty controller has finished. */
+	assert_int_equal(storage_check(root, &st), 0);
+	assert_int_equal(st.controllers, 4);
+	assert_int_equal(st.finished, 1);
+	disk_names_add(&old, "vda"); /* there before the modules */
+	announce("sr0");
+	announce("nvme0n1");
+	storage_check(root, &st);
+	assert_int_equal(st.finished, 3); /* NVMe still connecting */
+	assert_int_equal(st.disks[KIND_VIRTIO_BLK], 1);
+	assert_int_equal(st.disks[KIND_CDROM], 1);
+	assert_int_equal(st.disks[KIND_NVME], 1);
+	assert_int_equal(st.names.count, 5);
+	snprintf(path, sizeof(path), "%s/" NV "/state", root);
+	write_bytes(path, "live\n", 5);
+	storage_check(root, &st);
+	assert_int_equal(st.finished, 4);
+
+	/* A disk LUN on virtio2: waited for once the sd driver is there. */
+	add_scsi(root, "1:0:0:0", V2 "/host1/target1:0:0/1:0:0:0", "0\n");
+	storage_check(root, &st);
+	assert_int_equal(st.finished, 4);
+	sys_file(root, "bus/scsi/drivers/sd", NULL);
+	storage_check(root, &st);
+	assert_int_equal(st.finished, 3);
+	add_block(root, V2 "/host1/target1:0:0/1:0:0:0/block", "sda", false);
+	storage_check(root, &st);
+	assert_int_equal(st.finished, 3); /* not announced yet */
+	st.trust_sysfs = true; /* uevents were lost */
+	storage_check(root, &st);
+	assert_int_equal(st.finished, 4);
+	assert_int_equal(st.disks[KIND_SCSI], 1);
+
+	/* Without virtio_scsi's driver its devices are nobody's. */
+	snprintf(path, sizeof(path), "%s/bus/virtio/drivers/virtio_scsi", root);
+	assert_int_equal(rmdir(path), 0);
+	storage_check(root, &st);
+	assert_int_equal(st.controllers, 2);
+	assert_int_equal(storage_check("/nonexistent", &st), -ENOENT);
+	remove_tree(root);
+	free(root);
 }
 
 static void uevents(void **state)
 {
-	struct disk_names seen = { 0 };
 	static const char part[] = "add@/x/vda/vda1\0ACTION=add\0"
 				   "SUBSYSTEM=block\0DEVNAME=vda1\0"
 				   "DEVTYPE=partition";
@@ -255,15 +370,120 @@ static void uevents(void **state)
 				      "DEVTYPE=disk";
 	static const char cut[] = "add@/x\0ACTION=add\0SUBSYSTEM=block\0"
 				  "DEVTYPE=disk\0DEVNAME=vdc";
+	static const char device[] = "add@/x/virtio1\0ACTION=add\0"
+				     "SUBSYSTEM=virtio\0"
+				     "MODALIAS=virtio:d00000002v00001AF4";
+	static const char bind[] = "bind@/x/virtio1\0ACTION=bind\0"
+				   "MODALIAS=virtio:d00000008v00001AF4";
+	static const char acpi[] = "add@/x\0ACTION=add\0MODALIAS=acpi:PNP0A03:";
 
 	(void)state;
-	uevent_parse(part, sizeof(part), &seen);
-	uevent_parse(removed, sizeof(removed), &seen);
-	uevent_parse(cut, sizeof(cut) - 1, &seen); /* no final NUL */
-	assert_int_equal(seen.count, 0);
-	uevent_parse(cut, sizeof(cut), &seen);
-	assert_int_equal(seen.count, 1);
-	assert_string_equal(seen.name[0], "vdc");
+	memset(&events, 0, sizeof(events));
+	uevent_parse(part, sizeof(part), &events);
+	uevent_parse(removed, sizeof(removed), &events);
+	uevent_parse(cut, sizeof(cut) - 1, &events); /* no final NUL */
+	assert_int_equal(events.disks.count, 0);
+	uevent_parse(cut, sizeof(cut), &events);
+	assert_int_equal(events.disks.count, 1);
+	assert_string_equal(events.disks.name[0], "vdc");
+	assert_true(uevent_parse(device, sizeof(device), &events));
+	assert_false(uevent_parse(device, sizeof(device), &events));
+	assert_false(uevent_parse(bind, sizeof(bind), &events));
+	assert_false(uevent_parse(acpi, sizeof(acpi), &events));
+	assert_int_equal(events.devices.count, 1);
+	assert_string_equal(events.devices.alias[0],
+			    "virtio:d00000002v00001AF4");
+}
+
+static void globs(void **state)
+{
+	static const char pci[] = "pci:v00001AF4d00001001sv00001AF4sd00000002"
+				  "bc01sc00i00";
+
+	(void)state;
+	assert_true(glob_match("pci:v00001AF4d*sv*sd*bc*sc*i*", 29, pci));
+	assert_true(glob_match("pci:v*d*sv*sd*bc01sc*i*", 23, pci));
+	assert_false(glob_match("pci:v*d*sv*sd*bc01sc08i02*", 26, pci));
+	assert_true(glob_match("scsi:t-0x05*", 12, "scsi:t-0x05"));
+	assert_false(glob_match("scsi:t-0x05*", 12, "scsi:t-0x00"));
+	assert_true(glob_match("virtio:d0000000?v*", 18,
+			       "virtio:d00000002v00001AF4"));
+	assert_false(glob_match("virtio:d00000002v", 17,
+				"virtio:d00000002v00001AF4"));
+	/* only len bytes of the pattern count: it sits in a longer line */
+	assert_true(glob_match("scsi:t-0x00* more", 12, "scsi:t-0x00"));
+	assert_true(glob_match("**", 2, ""));
+	assert_false(glob_match("?", 1, ""));
+}
+
+static void device_lines(void **state)
+{
+	static const char text[] =
+		"# comment\n\n"
+		"virtio_ring.ko virtio.ko virtio_blk.ko virtio:d00000002v*\n"
+		"  scsi_mod.ko ?crc.ko sd_mod.ko scsi:t-0x00* scsi:t-0x07*\r\n"
+		"no_driver_here pci:v*\n"
+		"last.ko";
+	const char *pos = text, *end = text + sizeof(text) - 1, *line, *le;
+	struct modaliases present = { 0 };
+	struct devices_word w, driver;
+	const char *p;
+
+	(void)state;
+	assert_true(modaliases_add(&present, "scsi:t-0x07\n", 12));
+	assert_false(modaliases_add(&present, "scsi:t-0x07", 11));
+	assert_false(modaliases_add(&present, "acpi:PNP0A03:", 13));
+	assert_int_equal(present.count, 1);
+
+	assert_true(devices_next_line(&pos, end, &line, &le));
+	assert_true(devices_driver(line, le, &driver));
+	assert_int_equal(driver.len, 13);
+	assert_memory_equal(driver.text, "virtio_blk.ko", 13);
+	assert_false(devices_line_matches(line, le, &present));
+
+	assert_true(devices_next_line(&pos, end, &line, &le));
+	assert_true(devices_line_matches(line, le, &present));
+	p = line;
+	assert_true(devices_next_word(&p, le, &w));
+	assert_true(w.file && !w.optional);
+	assert_true(devices_next_word(&p, le, &w));
+	assert_true(w.file && w.optional);
+	assert_memory_equal(w.text, "crc.ko", 6);
+
+	assert_true(devices_next_line(&pos, end, &line, &le));
+	assert_false(devices_driver(line, le, &driver));
+	assert_true(devices_next_line(&pos, end, &line, &le));
+	assert_true(devices_driver(line, le, &driver));
+	assert_false(devices_next_line(&pos, end, &line, &le));
+
+	/* Too many devices to keep: every driver is loaded. */
+	for (int i = 0; i < MODALIASES_MAX; i++) {
+		char alias[32];
+
+		snprintf(alias, sizeof(alias), "pci:v%08d", i);
+		modaliases_add(&present, alias, strlen(alias));
+	}
+	assert_true(present.match_all);
+	assert_true(devices_line_matches(text, text + 5, &present));
+}
+
+static void modaliases_from_sysfs(void **state)
+{
+	char *root = temp_dir(), bus[600];
+	struct modaliases m = { 0 };
+
+	(void)state;
+	sys_file(root, "devices/a/modalias", "pci:v00001AF4d00001001\n");
+	sys_file(root, "devices/b/modalias", "pci:v00001AF4d00001001\n");
+	sys_file(root, "devices/c/modalias", "platform:serial8250\n");
+	sys_file(root, "devices/d/x", "no modalias here");
+	snprintf(bus, sizeof(bus), "%s/devices", root);
+	assert_int_equal(modaliases_read(bus, &m), 1);
+	assert_int_equal(m.count, 1);
+	assert_int_equal(modaliases_read(bus, &m), 0);
+	assert_int_equal(modaliases_read("/nonexistent", &m), -ENOENT);
+	remove_tree(root);
+	free(root);
 }
 
 static void names_in_order(void **state)
@@ -315,6 +535,9 @@ int main(void)
 		cmocka_unit_test(dev_nodes),
 		cmocka_unit_test(storage_readiness),
 		cmocka_unit_test(uevents),
+		cmocka_unit_test(globs),
+		cmocka_unit_test(device_lines),
+		cmocka_unit_test(modaliases_from_sysfs),
 		cmocka_unit_test(names_in_order),
 		cmocka_unit_test(text_numbers),
 	};
