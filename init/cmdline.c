@@ -91,10 +91,8 @@ void cmdline_parse(const char *cmdline, struct preinit_opts *opts)
 	memset(opts, 0, sizeof(*opts));
 	opts->timeout_ms = DEFAULT_TIMEOUT_MS;
 	for (w = cmdline; (w = cmdline_next_word(w, &len)); w += len) {
-		if (word_is(w, len, "minirt_virtio=off"))
-			opts->off = true;
-		else if (word_is(w, len, "minirt_virtio.debug") ||
-			 word_is(w, len, "minirt_virtio.debug=1"))
+		if (word_is(w, len, "minirt_virtio.debug") ||
+		    word_is(w, len, "minirt_virtio.debug=1"))
 			opts->debug = true;
 		else if (word_is(w, len, "minirt_virtio.no_finit"))
 			opts->no_finit = true;
@@ -148,4 +146,12 @@ int cmdline_module_params(const char *cmdline, const char *module, char *buf,
 		buf[used] = '\0';
 	}
 	return 0;
+}
+
+bool cmdline_env_off(char *const *envp)
+{
+	for (; *envp; envp++)
+		if (!strcmp(*envp, "minirt_virtio=off"))
+			return true;
+	return false;
 }

@@ -10,7 +10,6 @@
 #define MAX_TIMEOUT_MS 600000u
 
 struct preinit_opts {
-	bool off; /* minirt_virtio=off: only exec the original init */
 	bool debug; /* minirt_virtio.debug: print every step */
 	bool no_finit; /* minirt_virtio.no_finit: test the init_module path */
 	unsigned timeout_ms;
@@ -18,6 +17,12 @@ struct preinit_opts {
 };
 
 void cmdline_parse(const char *cmdline, struct preinit_opts *opts);
+
+/*
+ * minirt_virtio=off: only exec the original init. The kernel hands a word
+ * with '=' it does not know to init's environment, not to its argv.
+ */
+bool cmdline_env_off(char *const *envp);
 
 /*
  * Append " param=value" for every "MODULE.param=value" word of the command

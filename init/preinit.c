@@ -44,6 +44,7 @@ struct run {
 	bool no_set, timed_out;
 	char release[65]; /* uname -r: which set of modules is ours */
 	int set_fd; /* MODULE_DIR/<release> */
+	int set_err; /* why it could not be opened */
 	char devices[32768]; /* its devices file */
 	long devices_len;
 	char tried[TRIED_MAX][MODULE_NAME_MAX + 1]; /* loaded or failed */
@@ -292,7 +293,8 @@ static bool load_matching(struct run *run)
 			continue;
 		debug(run, "a device wants", file);
 		load_line(run, line, line_end);
-		/* Not noted (a bad name, a full list): no progress to report. */
+		/* Not noted (a bad name, a full list): no progress to report.
+		 */
 		loaded |= was_tried(run, file);
 	}
 	return loaded;
@@ -324,23 +326,28 @@ static int add_set_name(int dirfd, const char *name, unsigned char type,
 	return 0;
 }
 
-/* One minirt serves several kernels: say which ones it has modules for. */
-static void say_no_set(const struct run *run, int err)
+/*
+ * One minirt serves several kernels: which ones it has modules for, for
+ * the summary, which says it in its one line.
+ */
+static void add_sets(struct text *t, const struct run *run)
 {
 	int fd = open(MODULE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct text t;
 
-	text_reset(&t);
-	text_add(&t, "no modules for kernel ");
-	text_add(&t, run->release);
 	if (fd < 0) {
-		log_error(t.buf, err);
+		text_add(t, " (no " MODULE_DIR ": ");
+		text_add(t, strerror(errno));
+		text_add(t, ")");
 		return;
 	}
-	text_add(&t, " here; this minirt has them for:");
-	dir_each(fd, add_set_name, &t);
+	text_add(t, run->set_err == ENOENT ? " (this minirt has them for:" :
+					     " (cannot open them:");
+	if (run->set_err == ENOENT)
+		dir_each(fd, add_set_name, t);
+	else
+		text_add(t, strerror(run->set_err));
+	text_add(t, ")");
 	close(fd);
-	log_text(&t);
 }
 
 /* MODULE_DIR/<release>: the modules built for the running kernel. */
@@ -359,12 +366,11 @@ static int open_set(struct run *run)
 		int set = openat(fd, run->release,
 				 O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-		if (set < 0)
-			say_no_set(run, errno);
+		run->set_err = set < 0 ? errno : 0;
 		close(fd);
 		fd = set;
 	} else {
-		log_error(MODULE_DIR, errno);
+		run->set_err = errno;
 	}
 	return fd;
 }
@@ -533,6 +539,7 @@ static void summary(struct run *run)
 	if (run->no_set) {
 		text_add(&t, "no modules for kernel ");
 		text_add(&t, run->release);
+		add_sets(&t, run);
 	} else {
 		if (run->modules_ok != run->modules_total) {
 			text_num(&t, run->modules_ok);
@@ -571,14 +578,6 @@ static void prepare_disks(struct run *run)
 	summary(run);
 }
 
-static bool env_says_off(char **envp)
-{
-	for (; *envp; envp++)
-		if (strcmp(*envp, "minirt_virtio=off") == 0)
-			return true;
-	return false;
-}
-
 static void exec_init(char **argv, char **envp)
 {
 	static const char *const candidates[] = { "/init.orig", "/sbin/init",
@@ -608,7 +607,7 @@ int main(int argc, char **argv, char **envp)
 	 * Touch nothing when run by hand on a live system (not PID 1), or
 	 * when minirt_virtio=off (it reaches us in the environment).
 	 */
-	if (getpid() == 1 && !env_says_off(envp)) {
+	if (getpid() == 1 && !cmdline_env_off(envp)) {
 		run.start_ns = now_ns();
 		run.proc = (struct mounted){ .dir = "/proc", .type = "proc" };
 		run.sys = (struct mounted){ .dir = "/sys", .type = "sysfs" };

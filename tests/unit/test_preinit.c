@@ -12,19 +12,31 @@
 #include <fcntl.h>
 #include <sys/sysmacros.h>
 
+/* minirt_virtio=off reaches init in its environment, as the kernel puts
+ * it there; that is where the pre-init looks. */
+static void off_in_environment(void **state)
+{
+	char *off[] = { "HOME=/", "minirt_virtio=off", NULL };
+	char *offline[] = { "minirt_virtio=offline", "TERM=linux", NULL };
+	char *none[] = { NULL };
+
+	(void)state;
+	assert_true(cmdline_env_off(off));
+	assert_false(cmdline_env_off(offline));
+	assert_false(cmdline_env_off(none));
+}
+
 static void command_line(void **state)
 {
 	struct preinit_opts o;
 
 	(void)state;
 	cmdline_parse("console=ttyS0 quiet", &o);
-	assert_false(o.off);
 	assert_false(o.debug);
 	assert_int_equal(o.timeout_ms, DEFAULT_TIMEOUT_MS);
 	cmdline_parse("minirt_virtio=off minirt_virtio.debug "
 		      "minirt_virtio.timeout=2.25 minirt_virtio.modules=a,b_c",
 		      &o);
-	assert_true(o.off);
 	assert_true(o.debug);
 	assert_int_equal(o.timeout_ms, 2250);
 	assert_string_equal(o.modules, "a,b_c");
@@ -44,7 +56,6 @@ static void command_line(void **state)
 	cmdline_parse("minirt_virtio.timeout=", &o);
 	assert_int_equal(o.timeout_ms, DEFAULT_TIMEOUT_MS);
 	cmdline_parse("minirt_virtio=offline minirt_virtio.debugger", &o);
-	assert_false(o.off);
 	assert_false(o.debug);
 	cmdline_parse("minirt_virtio.no_finit", &o);
 	assert_true(o.no_finit);
@@ -529,6 +540,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(command_line),
+		cmocka_unit_test(off_in_environment),
 		cmocka_unit_test(module_params),
 		cmocka_unit_test(load_order),
 		cmocka_unit_test(dev_numbers),
