@@ -95,7 +95,10 @@ medium_build medium-built.gz --medium "$medium/knoppix.iso"
 medium_build medium-flat-built.gz --medium "$medium/flat"
 medium_build medium-v4-built.gz -m "$medium/KNOPPIX-v4" \
 	-k "$medium/flat/linux" -k "$medium/flat/linux64" "$medium/flat/minirt.gz"
-for other in medium-flat-built.gz medium-v4-built.gz; do
+# -m the ISO: its KNOPPIX image is the module source.
+medium_build medium-iso-m-built.gz -m "$medium/knoppix.iso" \
+	-k "$medium/flat/linux" -k "$medium/flat/linux64" "$medium/flat/minirt.gz"
+for other in medium-flat-built.gz medium-v4-built.gz medium-iso-m-built.gz; do
 	cmp -s "$f/medium-built.gz" "$f/$other" ||
 		{ echo "fixtures: $other differs from medium-built.gz" >&2; exit 1; }
 done
