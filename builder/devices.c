@@ -21,8 +21,8 @@ bool devices_alias_usable(const char *alias)
 
 static bool is_driver(const struct module *m)
 {
-	for (size_t a = 0; a < m->naliases; a++)
-		if (devices_alias_usable(m->aliases[a]))
+	for (size_t a = 0; a < m->info.naliases; a++)
+		if (devices_alias_usable(m->info.aliases[a]))
 			return true;
 	return false;
 }
@@ -53,8 +53,8 @@ static int mark_name(const struct modset *set, const char *word, bool *marked)
 			return mark(set, i, marked);
 		}
 	for (size_t i = 0; !ret && i < set->n; i++)
-		for (size_t a = 0; !ret && a < set->v[i].naliases; a++)
-			if (!fnmatch(set->v[i].aliases[a], word, 0))
+		for (size_t a = 0; !ret && a < set->v[i].info.naliases; a++)
+			if (!fnmatch(set->v[i].info.aliases[a], word, 0))
 				ret = mark(set, i, marked);
 	free(name);
 	return ret; /* none: built in, or a soft one not shipped */
@@ -80,9 +80,9 @@ static int mark(const struct modset *set, size_t i, bool *marked)
 	if (marked[i])
 		return 0;
 	marked[i] = true;
-	if (mark_words(set, set->v[i].depends, ",", marked) < 0)
+	if (mark_words(set, set->v[i].info.depends, ",", marked) < 0)
 		return -1;
-	return mark_words(set, set->v[i].softdep_pre, " \t", marked);
+	return mark_words(set, set->v[i].info.softdep_pre, " \t", marked);
 }
 
 /* The marked modules in the set's order (dependencies first). */
@@ -108,10 +108,10 @@ static int driver_line(const struct modset *set, size_t d, bool *marked,
 	memset(marked, 0, set->n * sizeof(*marked));
 	if (mark(set, d, marked) < 0 || add_files(set, marked, " ", devices))
 		return -1;
-	for (size_t a = 0; a < m->naliases; a++) {
-		if (!devices_alias_usable(m->aliases[a]))
+	for (size_t a = 0; a < m->info.naliases; a++) {
+		if (!devices_alias_usable(m->info.aliases[a]))
 			continue;
-		buf_add_str(devices, m->aliases[a]);
+		buf_add_str(devices, m->info.aliases[a]);
 		if (buf_add_str(devices, " ") < 0)
 			return -1;
 	}

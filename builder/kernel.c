@@ -98,10 +98,11 @@ int kernel_check(const struct kernel *k, const struct modset *set)
 				 set->v[0].name, set->release, k->label,
 				 k->release);
 	for (size_t i = 0; i < set->n; i++)
-		if (k->is_64bit && set->v[i].machine != ELF_MACHINE_X86_64)
+		if (k->is_64bit && set->v[i].info.machine != ELF_MACHINE_X86_64)
 			return error_set(
 				"%s is for %s, but %s is a 64-bit kernel",
 				set->v[i].name,
-				elf_machine_name(set->v[i].machine), k->label);
+				elf_machine_name(set->v[i].info.machine),
+				k->label);
 	return 0;
 }

@@ -35,7 +35,6 @@ struct module *modset_push(struct modset *set, const char *name,
 			   const char *source, struct buf *image)
 {
 	struct module *v = realloc(set->v, (set->n + 1) * sizeof(*v)), *m;
-	struct modinfo mi;
 
 	if (!v) {
 		error_set("out of memory");
@@ -52,19 +51,12 @@ struct module *modset_push(struct modset *set, const char *name,
 	set->n++;
 	if (!m->name || !m->source)
 		return NULL;
-	if (modinfo_read(m->image.data, m->image.len, &mi) < 0) {
-		modinfo_free(&mi);
+	if (modinfo_read(m->image.data, m->image.len, &m->info) < 0) {
 		error_set(
 			"%s is not a kernel module (no ELF relocatable object)",
 			source);
 		return NULL;
 	}
-	m->machine = mi.machine;
-	m->vermagic = mi.vermagic;
-	m->depends = mi.depends;
-	m->softdep_pre = mi.softdep_pre;
-	m->aliases = mi.aliases;
-	m->naliases = mi.naliases;
 	return m;
 }
 
@@ -155,19 +147,20 @@ static int resolve_indexed(struct modtree *t, const struct modreq *req,
 static int check_vermagic(const struct modset *set)
 {
 	for (size_t i = 1; i < set->n; i++) {
-		const char *a = set->v[0].vermagic, *b = set->v[i].vermagic;
+		const char *a = set->v[0].info.vermagic,
+			   *b = set->v[i].info.vermagic;
 
 		if (!a || !b || strcmp(a, b))
 			return error_set(
 				"%s was built for \"%s\" but %s for \"%s\"",
 				set->v[i].name, b ? b : "(no vermagic)",
 				set->v[0].name, a ? a : "(no vermagic)");
-		if (set->v[i].machine != set->v[0].machine)
-			return error_set("%s is for %s but %s for %s",
-					 set->v[i].name,
-					 elf_machine_name(set->v[i].machine),
-					 set->v[0].name,
-					 elf_machine_name(set->v[0].machine));
+		if (set->v[i].info.machine != set->v[0].info.machine)
+			return error_set(
+				"%s is for %s but %s for %s", set->v[i].name,
+				elf_machine_name(set->v[i].info.machine),
+				set->v[0].name,
+				elf_machine_name(set->v[0].info.machine));
 	}
 	return 0;
 }
@@ -177,9 +170,9 @@ static int set_release(struct modtree *t, const char *fallback,
 {
 	char *rel = NULL;
 
-	if (set->n && set->v[0].vermagic)
-		rel = strndup(set->v[0].vermagic,
-			      strcspn(set->v[0].vermagic, " \t"));
+	if (set->n && set->v[0].info.vermagic)
+		rel = strndup(set->v[0].info.vermagic,
+			      strcspn(set->v[0].info.vermagic, " \t"));
 	else if (t->release || fallback)
 		rel = strdup(t->release ? t->release : fallback);
 	if (!rel && set->n)
@@ -225,12 +218,7 @@ void modset_free(struct modset *set)
 	for (size_t i = 0; i < set->n; i++) {
 		free(set->v[i].name);
 		free(set->v[i].source);
-		free(set->v[i].vermagic);
-		free(set->v[i].depends);
-		free(set->v[i].softdep_pre);
-		for (size_t a = 0; a < set->v[i].naliases; a++)
-			free(set->v[i].aliases[a]);
-		free(set->v[i].aliases);
+		modinfo_free(&set->v[i].info);
 		buf_free(&set->v[i].image);
 	}
 	free(set->v);

@@ -9,6 +9,7 @@
 #define MV_MODULES_H
 
 #include "buf.h"
+#include "modinfo.h"
 #include "modtree.h"
 
 #include <stdbool.h>
@@ -17,13 +18,8 @@ struct module {
 	char *name; /* '-' spelled '_', as the kernel does */
 	char *source; /* the file it came from, for messages */
 	struct buf image; /* the plain .ko */
-	char *vermagic;
-	uint16_t machine;
+	struct modinfo info; /* read from image */
 	bool optional; /* only a soft dependency: may fail to load */
-	char *depends; /* from its modinfo: comma separated */
-	char *softdep_pre; /* space separated */
-	char **aliases;
-	size_t naliases;
 };
 
 struct modreq {

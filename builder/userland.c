@@ -49,7 +49,7 @@ int userland_check_modules(const struct census *c, uint16_t userland,
 			   const struct modset *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
-		uint16_t m = set->v[i].machine;
+		uint16_t m = set->v[i].info.machine;
 		bool ok = m == userland ||
 			  (c->module_machine && m == c->module_machine) ||
 			  (userland == ELF_MACHINE_386 &&

@@ -58,8 +58,9 @@ static void check_virtio_closure(const struct modset *set)
 		    position(set, "virtio_pci"));
 	assert_true(position(set, "scsi_mod") < position(set, "virtio_scsi"));
 	for (size_t i = 0; i < set->n; i++) {
-		assert_int_equal(set->v[i].machine, ELF_MACHINE_X86_64);
-		assert_string_equal(set->v[i].vermagic, set->v[0].vermagic);
+		assert_int_equal(set->v[i].info.machine, ELF_MACHINE_X86_64);
+		assert_string_equal(set->v[i].info.vermagic,
+				    set->v[0].info.vermagic);
 	}
 }
 
