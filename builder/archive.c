@@ -13,7 +13,7 @@
 
 size_t archive_plain_max = PLAIN_MAX;
 
-int read_file(const char *path, uint8_t **bytes, size_t *len)
+int read_file_max(const char *path, size_t max, uint8_t **bytes, size_t *len)
 {
 	struct stat st;
 	uint8_t *data;
@@ -24,9 +24,15 @@ int read_file(const char *path, uint8_t **bytes, size_t *len)
 	if (fd < 0)
 		return error_set("cannot open: %s", strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size > INPUT_MAX) {
+	    (uint64_t)st.st_size > max) {
 		close(fd);
-		return error_set("not a regular file of at most 2 GiB");
+		return max % ((size_t)1 << 30) ?
+			       error_set(
+				       "not a regular file of at most %zu MiB",
+				       max >> 20) :
+			       error_set(
+				       "not a regular file of at most %zu GiB",
+				       max >> 30);
 	}
 	data = malloc((size_t)st.st_size + 1);
 	if (!data) {
@@ -50,6 +56,11 @@ int read_file(const char *path, uint8_t **bytes, size_t *len)
 	*bytes = data;
 	*len = got;
 	return 0;
+}
+
+int read_file(const char *path, uint8_t **bytes, size_t *len)
+{
+	return read_file_max(path, INPUT_MAX, bytes, len);
 }
 
 static uint16_t get_le16(const uint8_t *p)

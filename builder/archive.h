@@ -34,7 +34,8 @@ int archive_parse(struct archive *ar, uint8_t *bytes, size_t len);
 int archive_read(struct archive *ar, const char *path);
 void archive_release(struct archive *ar);
 
-/* Read a whole file into memory. */
+/* Read a whole file into memory: one of at most 2 GiB, or of at most max. */
 int read_file(const char *path, uint8_t **bytes, size_t *len);
+int read_file_max(const char *path, size_t max, uint8_t **bytes, size_t *len);
 
 #endif

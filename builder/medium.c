@@ -331,14 +331,17 @@ static int take_minirt(struct reader *r, const struct listing *dir,
 			  &m->minirt_len);
 }
 
-/* KNOPPIX names its kernels linux (32-bit) and linux64. */
-static bool is_kernel_name(const char *name)
+/*
+ * base, then digits only: KNOPPIX names its kernels linux (32-bit) and
+ * linux64, its cloop images KNOPPIX, KNOPPIX1, KNOPPIX2.
+ */
+static bool is_numbered(const char *name, const char *base)
 {
-	size_t len = plain_len(name);
+	size_t len = plain_len(name), blen = strlen(base);
 
-	if (len < 5 || strncasecmp(name, "linux", 5))
+	if (len < blen || strncasecmp(name, base, blen))
 		return false;
-	for (size_t i = 5; i < len; i++)
+	for (size_t i = blen; i < len; i++)
 		if (!isdigit((unsigned char)name[i]))
 			return false;
 	return true;
@@ -381,7 +384,7 @@ static int take_kernels(struct reader *r, struct listing *dir, const char *real)
 
 	qsort(dir->v, dir->n, sizeof(*dir->v), by_name);
 	for (size_t i = 0; i < dir->n; i++)
-		if (!dir->v[i].dir && is_kernel_name(dir->v[i].name) &&
+		if (!dir->v[i].dir && is_numbered(dir->v[i].name, "linux") &&
 		    add_kernel(r, real, &dir->v[i]) < 0)
 			return -1;
 	if (!m->nkernels)
@@ -390,19 +393,7 @@ static int take_kernels(struct reader *r, struct listing *dir, const char *real)
 	return 0;
 }
 
-/* KNOPPIX, KNOPPIX1, KNOPPIX2: the cloop images, in that order. */
-static bool is_image_name(const char *name)
-{
-	size_t len = plain_len(name);
-
-	if (len < 7 || strncasecmp(name, "KNOPPIX", 7))
-		return false;
-	for (size_t i = 7; i < len; i++)
-		if (!isdigit((unsigned char)name[i]))
-			return false;
-	return true;
-}
-
+/* The images in order: KNOPPIX, KNOPPIX1, ..., KNOPPIX10. */
 static int by_image_order(const void *a, const void *b)
 {
 	const char *x = ((const struct entry *)a)->name;
@@ -464,7 +455,7 @@ static int take_images(struct reader *r, const char *minirt_real,
 	}
 	qsort(dir->v, dir->n, sizeof(*dir->v), by_image_order);
 	for (size_t i = 0; !ret && i < dir->n; i++)
-		if (!dir->v[i].dir && is_image_name(dir->v[i].name))
+		if (!dir->v[i].dir && is_numbered(dir->v[i].name, "KNOPPIX"))
 			ret = open_image(r, where, &dir->v[i]);
 	listing_free(&l);
 	if (!ret && !r->m->nimages && required)
