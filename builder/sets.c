@@ -7,11 +7,23 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* A cloop image, or an ISO of a module filesystem. */
+static int add_image(struct kernel_sets *ks, const char *path)
+{
+	struct modimage *v =
+		realloc(ks->images, (ks->nimages + 1) * sizeof(*v));
+
+	if (!v)
+		return error_set("out of memory");
+	ks->images = v;
+	ks->nimages++; /* closed with the rest, even half open */
+	return modimage_open_file(&v[ks->nimages - 1], path);
+}
+
 /* An ISO: a KNOPPIX medium's images, or itself a filesystem of modules. */
 static int add_iso(struct kernel_sets *ks, const char *path)
 {
 	struct medium *v = realloc(ks->media, (ks->nmedia + 1) * sizeof(*v));
-	struct modimage *img;
 
 	if (!v)
 		return error_set("out of memory");
@@ -25,12 +37,7 @@ static int add_iso(struct kernel_sets *ks, const char *path)
 		return 0;
 	}
 	medium_close(&v[ks->nmedia]);
-	img = realloc(ks->images, (ks->nimages + 1) * sizeof(*img));
-	if (!img)
-		return error_set("out of memory");
-	ks->images = img;
-	ks->nimages++;
-	return modimage_open_file(&img[ks->nimages - 1], path);
+	return add_image(ks, path);
 }
 
 static int add_source(struct kernel_sets *ks, const char *path)
@@ -54,14 +61,7 @@ static int add_source(struct kernel_sets *ks, const char *path)
 		ks->ntrees++;
 		return 0;
 	}
-	if (medium_is_iso(path))
-		return add_iso(ks, path);
-	v = realloc(ks->images, (ks->nimages + 1) * sizeof(*ks->images));
-	if (!v)
-		return error_set("out of memory");
-	ks->images = v;
-	ks->nimages++; /* closed with the rest, even half open */
-	return modimage_open_file(&ks->images[ks->nimages - 1], path);
+	return medium_is_iso(path) ? add_iso(ks, path) : add_image(ks, path);
 }
 
 static int read_kernels(struct kernel_sets *ks, const struct build_opts *o)
@@ -78,9 +78,11 @@ static int read_kernels(struct kernel_sets *ks, const struct build_opts *o)
 	return 0;
 }
 
-static bool tree_has(const struct kernel_sets *ks, const char *release)
+/* Does one of the first n trees have this release? */
+static bool tree_has(const struct kernel_sets *ks, size_t n,
+		     const char *release)
 {
-	for (size_t i = 0; i < ks->ntrees; i++)
+	for (size_t i = 0; i < n; i++)
 		if (ks->trees[i].release &&
 		    !strcmp(ks->trees[i].release, release))
 			return true;
@@ -98,7 +100,7 @@ static size_t missing_releases(const struct kernel_sets *ks, char **want)
 
 		for (size_t j = 0; j < n; j++)
 			listed |= !strcmp(want[j], rel);
-		if (!listed && !tree_has(ks, rel))
+		if (!listed && !tree_has(ks, ks->ntrees, rel))
 			want[n++] = ks->kernels[i].release;
 	}
 	return n;
@@ -116,13 +118,7 @@ static int image_trees(struct kernel_sets *ks, struct modimage *img)
 		ret = modimage_trees(img, want, nwant, &ks->trees, &ks->ntrees);
 	free(want);
 	for (size_t i = first; !ret && i < ks->ntrees; i++) {
-		bool dup = false;
-
-		for (size_t j = 0; j < first; j++)
-			dup |= ks->trees[j].release &&
-			       !strcmp(ks->trees[j].release,
-				       ks->trees[i].release);
-		if (dup) {
+		if (tree_has(ks, first, ks->trees[i].release)) {
 			modtree_free(&ks->trees[i]);
 			memmove(&ks->trees[i], &ks->trees[i + 1],
 				(ks->ntrees - i - 1) * sizeof(*ks->trees));
@@ -134,9 +130,9 @@ static int image_trees(struct kernel_sets *ks, struct modimage *img)
 }
 
 static const struct kernel *kernel_for(const struct kernel_sets *ks,
-				       const char *release, size_t from)
+				       const char *release)
 {
-	for (size_t i = from; i < ks->nkernels; i++)
+	for (size_t i = 0; i < ks->nkernels; i++)
 		if (!strcmp(ks->kernels[i].release, release))
 			return &ks->kernels[i];
 	return NULL;
@@ -198,7 +194,7 @@ static int match_kernels(struct kernel_sets *ks, struct medium *medium,
 	for (size_t i = 0; ks->nkernels && i < ks->nsets; i++) {
 		const struct modset *set = &ks->sets[i];
 
-		if (kernel_for(ks, set->release, 0))
+		if (kernel_for(ks, set->release))
 			continue;
 		if (ks->nkernels == 1)
 			return kernel_check(&ks->kernels[0], set);
