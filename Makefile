@@ -42,7 +42,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -DVERSION='"$(VERSION)"' \
 fuzz_src_archive := builder/archive.c builder/cpio.c builder/compress.c \
 	builder/buf.c builder/rootfs.c
 fuzz_src_lists := init/loadorder.c builder/modlist.c init/devmatch.c \
-	init/sysdir.c
+	init/sysdir.c init/text.c
 fuzz_src_cmdline := init/cmdline.c
 fuzz_src_initpatch := builder/initpatch.c builder/buf.c
 fuzz_src_cloop := builder/cloop.c builder/isofs.c builder/source.c \

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "devmatch.h"
+#include "text.h"
 #include "sysdir.h"
 
 #include <errno.h>
@@ -96,29 +97,6 @@ bool glob_match(const char *p, size_t len, const char *text)
 	while (p < end && *p == '*')
 		p++;
 	return p == end;
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-bool devices_next_line(const char **pos, const char *end, const char **line,
-		       const char **line_end)
-{
-	while (*pos < end) {
-		const char *p = *pos, *nl = memchr(p, '\n', (size_t)(end - p));
-
-		*line_end = nl ? nl : end;
-		*pos = nl ? nl + 1 : end;
-		while (p < *line_end && is_blank(*p))
-			p++;
-		if (p < *line_end && *p != '#') {
-			*line = p;
-			return true;
-		}
-	}
-	return false;
 }
 
 bool devices_next_word(const char **pos, const char *end,

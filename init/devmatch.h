@@ -38,9 +38,6 @@ struct devices_word {
 	bool file, optional; /* "[?]name.ko" */
 };
 
-/* Next non-comment line of [*pos, end): its text in [*line, *line_end). */
-bool devices_next_line(const char **pos, const char *end, const char **line,
-		       const char **line_end);
 /* Next word of a line in [*pos, end). */
 bool devices_next_word(const char **pos, const char *end,
 		       struct devices_word *word);

@@ -244,7 +244,7 @@ static bool load_driver(struct run *run, const char *file, size_t len)
 	const char *line, *line_end;
 	struct devices_word driver;
 
-	while (devices_next_line(&pos, end, &line, &line_end))
+	while (text_next_line(&pos, end, &line, &line_end))
 		if (devices_driver(line, line_end, &driver) &&
 		    driver.len == len && memcmp(driver.text, file, len) == 0) {
 			load_line(run, line, line_end);
@@ -282,7 +282,7 @@ static bool load_matching(struct run *run)
 	bool loaded = false;
 	char file[MODULE_NAME_MAX + 1];
 
-	while (devices_next_line(&pos, end, &line, &line_end)) {
+	while (text_next_line(&pos, end, &line, &line_end)) {
 		if (!devices_driver(line, line_end, &driver) ||
 		    driver.len > MODULE_NAME_MAX)
 			continue;

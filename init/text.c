@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "text.h"
 
+#include <string.h>
+
 void text_reset(struct text *t)
 {
 	t->len = 0;
@@ -50,4 +52,22 @@ void text_ms(struct text *t, long long ns)
 	text_num(t, tenths / 10);
 	text_add(t, ".");
 	text_num(t, tenths % 10);
+}
+
+bool text_next_line(const char **pos, const char *end, const char **line,
+		    const char **line_end)
+{
+	while (*pos < end) {
+		const char *p = *pos, *nl = memchr(p, '\n', (size_t)(end - p));
+
+		*line_end = nl ? nl : end;
+		*pos = nl ? nl + 1 : end;
+		while (p < *line_end && is_blank(*p))
+			p++;
+		if (p < *line_end && *p != '#') {
+			*line = p;
+			return true;
+		}
+	}
+	return false;
 }

@@ -6,6 +6,7 @@
  */
 #include "devmatch.h"
 #include "loadorder.h"
+#include "text.h"
 #include "modlist.h"
 
 #include <stdint.h>
@@ -26,7 +27,7 @@ static void devices(const uint8_t *data, size_t len)
 	struct devices_word w, driver;
 
 	memset(&present, 0, sizeof(present));
-	while (devices_next_line(&pos, end, &line, &le)) {
+	while (text_next_line(&pos, end, &line, &le)) {
 		const char *p = line;
 
 		in_bounds(line, (size_t)(le - line), (const char *)data, end);

@@ -446,13 +446,13 @@ static void device_lines(void **state)
 	assert_false(modaliases_add(&present, "acpi:PNP0A03:", 13));
 	assert_int_equal(present.count, 1);
 
-	assert_true(devices_next_line(&pos, end, &line, &le));
+	assert_true(text_next_line(&pos, end, &line, &le));
 	assert_true(devices_driver(line, le, &driver));
 	assert_int_equal(driver.len, 13);
 	assert_memory_equal(driver.text, "virtio_blk.ko", 13);
 	assert_false(devices_line_matches(line, le, &present));
 
-	assert_true(devices_next_line(&pos, end, &line, &le));
+	assert_true(text_next_line(&pos, end, &line, &le));
 	assert_true(devices_line_matches(line, le, &present));
 	p = line;
 	assert_true(devices_next_word(&p, le, &w));
@@ -461,11 +461,11 @@ static void device_lines(void **state)
 	assert_true(w.file && w.optional);
 	assert_memory_equal(w.text, "crc.ko", 6);
 
-	assert_true(devices_next_line(&pos, end, &line, &le));
+	assert_true(text_next_line(&pos, end, &line, &le));
 	assert_false(devices_driver(line, le, &driver));
-	assert_true(devices_next_line(&pos, end, &line, &le));
+	assert_true(text_next_line(&pos, end, &line, &le));
 	assert_true(devices_driver(line, le, &driver));
-	assert_false(devices_next_line(&pos, end, &line, &le));
+	assert_false(text_next_line(&pos, end, &line, &le));
 
 	/* Too many devices to keep: every driver is loaded. */
 	for (int i = 0; i < MODALIASES_MAX; i++) {
