@@ -53,17 +53,19 @@ summary_re() { # DISKS
 	disks=$(printf '%s' "$1" | sed 's/[][().*+?^$|\\{}]/\\&/g')
 	echo "^minirt-virtio: [0-9]+ modules in [0-9.]+ ms, $disks ready after [0-9.]+ ms, own [0-9.]+ ms, exec /init\\.orig$"
 }
+# The console's lines, each whole again (console.awk).
+lines() { awk -f "$root/tests/boot/console.awk" "$log"; }
 seen_one() {
 	if [ "${1#ready:}" != "$1" ]; then
-		tr -d '\r' <"$log" | grep -qE -- "$(summary_re "${1#ready:}")"
+		lines | grep -qE -- "$(summary_re "${1#ready:}")"
 	elif [ "${1#!}" != "$1" ]; then
-		! tr -d '\r' <"$log" | grep -qF -- "${1#!}"
+		! lines | grep -qF -- "${1#!}"
 	elif [ "${1#^}" != "$1" ]; then
-		tr -d '\r' <"$log" | grep -qE -- "$1"
+		lines | grep -qE -- "$1"
 	elif [ "${1#\~}" != "$1" ]; then
-		tr -d '\r' <"$log" | grep -qF -- "${1#\~}"
+		lines | grep -qF -- "${1#\~}"
 	else
-		tr -d '\r' <"$log" | grep -qxF -- "$1"
+		lines | grep -qxF -- "$1"
 	fi
 }
 seen() {
@@ -100,7 +102,7 @@ kill "$qemu" 2>/dev/null
 wait "$qemu"
 status=$?
 secs=$(($(date +%s) - start))
-tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+lines >"$log.tmp" && mv "$log.tmp" "$log"
 
 if seen; then
 	echo "PASS: boot $name (${secs}s)"
