@@ -136,8 +136,8 @@ static int add_dirs(struct planner *p, struct buf *info)
 	return 0;
 }
 
-static int add_file(struct planner *p, const char *name,
-		    const struct buf *data, struct buf *info)
+static int add_file(struct planner *p, const char *name, const struct buf *data,
+		    struct buf *info)
 {
 	if (!add(p, name, S_IFREG | 0644, data->data, data->len))
 		return -1;

@@ -161,23 +161,29 @@ static void copy_release(char *out, const char *version)
 		strcpy(out, "?");
 }
 
-static int read_kernel(const char *dir, const char *real, struct entry_kernel *k)
+static int read_kernel(const char *dir, const char *real,
+		       struct entry_kernel *k)
 {
-	char path[PATH_MAX], version[256];
+	char path[PATH_MAX], label[PATH_MAX];
+	struct kernel kernel;
 	uint8_t *image;
 	size_t len;
 	int ret;
 
-	if (join(path, sizeof(path), real, k->name) < 0)
+	if (join(path, sizeof(path), real, k->name) < 0 ||
+	    join(label, sizeof(label), dir, k->name) < 0)
 		return -1;
 	if (read_file(path, &image, &len) < 0)
-		return error_prefix("%s/%s", dir, k->name);
-	ret = kernel_version(image, len, version, sizeof(version),
-			     &k->is_64bit);
+		return error_prefix("%s", label);
+	ret = kernel_parse(label, image, len, &kernel);
 	free(image);
-	if (ret < 0)
-		return error_prefix("%s/%s", dir, k->name);
-	copy_release(k->release, version);
+	if (ret < 0) {
+		kernel_free(&kernel);
+		return -1;
+	}
+	copy_release(k->release, kernel.release);
+	k->is_64bit = kernel.is_64bit;
+	kernel_free(&kernel);
 	return 0;
 }
 

@@ -254,7 +254,6 @@ static int bunzip2(const uint8_t *in, size_t len, size_t *consumed,
 	return error_set("bzip2 data is corrupt (libbz2 error %d)", ret);
 }
 
-
 static int unlz4(const uint8_t *in, size_t len, size_t *consumed,
 		 struct buf *out, size_t limit)
 {

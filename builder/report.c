@@ -89,7 +89,8 @@ static void report_init(const struct plan *p)
 	else if (p->add.patch.patched)
 		printf("init: names added to %zu of %zu device scan%s:\n%.*s",
 		       p->add.patch.patched, p->add.patch.calls,
-		       p->add.patch.calls == 1 ? "" : "s", (int)p->add.patch.lines.len,
+		       p->add.patch.calls == 1 ? "" : "s",
+		       (int)p->add.patch.lines.len,
 		       (char *)p->add.patch.lines.data);
 	else if (p->add.patch.complete)
 		printf("init: left as it is (its device scans list every name already)\n");

@@ -114,6 +114,20 @@ shadowing() {
 }
 shadowing
 
+# Every C file in the kernel style of .clang-format, as the README asks.
+formatted() {
+	local bad="" f
+	for f in builder/*.[ch] init/*.[ch] tests/*/*.[ch]; do
+		clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || bad="$bad $f"
+	done
+	if [ -z "$bad" ]; then
+		say "PASS: every C file is clang-formatted"
+	else
+		say "FAIL: not clang-formatted (clang-format -i):$bad"
+	fi
+}
+formatted
+
 # The man page: mandoc's lint finds nothing at warning level or above, and
 # make install puts it where man finds it.
 man_page() {
