@@ -16,7 +16,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#define RELEASE_MAX 64
+#define RELEASE_MAX 65 /* uname -r, as release_valid() allows it */
 #define DEV_NAME_MAX 64
 
 /* The names KNOPPIX gives its files on the medium (boot/isolinux/). */
@@ -120,11 +120,64 @@ static int check_dir(const char *dir, struct where *w)
 }
 
 /* Only a minirt minirt-virtio built can find a virtio disk. */
-static int check_minirt(const char *dir, const char *real)
+/* Whether the minirt has a set of modules for release: its directory. */
+static bool serves(const struct archive *ar, const char *release)
+{
+	char path[sizeof(OUR_DIR) + RELEASE_MAX];
+
+	snprintf(path, sizeof(path), OUR_DIR "/%s", release);
+	for (size_t s = 0; s < ar->nseg; s++)
+		if (cpio_find(&ar->seg[s].entries, path) >= 0)
+			return true;
+	return false;
+}
+
+/*
+ * Only a kernel the minirt has modules for gets an entry: under any other
+ * the pre-init finds no driver and KNOPPIX stops as it did before.
+ */
+static int keep_served(const char *dir, const struct archive *ar,
+		       struct entry_set *set)
+{
+	char kernels[NKERNELS * (RELEASE_MAX + 16)] = "";
+	size_t kept = 0, used = 0;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct entry_kernel *k = &set->k[i];
+
+		if (serves(ar, k->release))
+			kept++;
+		used += (size_t)snprintf(kernels + used, sizeof(kernels) - used,
+					 "%s%s %s", i ? ", " : "", k->name,
+					 k->release);
+	}
+	if (!kept)
+		return error_set(
+			"%s/minirt.gz: no modules for the kernels beside it (%s); rebuild it with minirt-virtio build --medium %s",
+			dir, kernels, dir);
+	kept = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct entry_kernel *k = &set->k[i];
+
+		if (serves(ar, k->release))
+			set->k[kept++] = *k;
+		else
+			fprintf(stderr,
+				"minirt-virtio: warning: %s/%s is kernel %s, for which %s/minirt.gz has no modules; no entry for it\n",
+				dir, k->name, k->release, dir);
+	}
+	set->n = kept;
+	return 0;
+}
+
+/* Our build, with modules for at least one kernel in DIR. */
+static int check_minirt(const char *dir, const char *real,
+			struct entry_set *set)
 {
 	char path[PATH_MAX];
 	struct archive ar;
 	bool ours = false;
+	int ret;
 
 	if (join(path, sizeof(path), real, "minirt.gz") < 0)
 		return -1;
@@ -134,12 +187,14 @@ static int check_minirt(const char *dir, const char *real)
 	}
 	for (size_t s = 0; s < ar.nseg && !ours; s++)
 		ours = cpio_find(&ar.seg[s].entries, BUILD_INFO) >= 0;
-	archive_release(&ar);
 	if (!ours)
-		return error_set(
+		ret = error_set(
 			"%s/minirt.gz: not built by minirt-virtio, so it cannot find a virtio disk; run minirt-virtio build on it first",
 			dir);
-	return 0;
+	else
+		ret = keep_served(dir, &ar, set);
+	archive_release(&ar);
+	return ret;
 }
 
 /* The release's first word, in the bytes a menu title may hold. */
@@ -181,7 +236,7 @@ static int read_kernel(const char *dir, const char *real,
 		kernel_free(&kernel);
 		return -1;
 	}
-	copy_release(k->release, kernel.release);
+	snprintf(k->release, sizeof(k->release), "%s", kernel.release);
 	k->is_64bit = kernel.is_64bit;
 	kernel_free(&kernel);
 	return 0;
@@ -438,10 +493,11 @@ static void add_kernel_line(struct buf *out, const struct bootentry_opts *o,
 
 static void add_title(struct buf *out, const struct entry_kernel *k)
 {
-	char title[RELEASE_MAX + 64];
+	char title[RELEASE_MAX + 64], release[RELEASE_MAX];
 
+	copy_release(release, k->release);
 	snprintf(title, sizeof(title), "KNOPPIX %s (%s, %s-bit, virtio)",
-		 k->release, k->name, k->is_64bit ? "64" : "32");
+		 release, k->name, k->is_64bit ? "64" : "32");
 	buf_add_str(out, title);
 }
 
@@ -522,7 +578,7 @@ int bootentry_write(const struct bootentry_opts *o, struct buf *out)
 		if (bootentry_check_option(o->boot_options[i]) < 0)
 			return -1;
 	if (check_dir(o->dir, &set.w) < 0 || find_kernels(o->dir, &set) < 0 ||
-	    check_minirt(o->dir, set.w.real) < 0 || locate(o, &set.w) < 0)
+	    check_minirt(o->dir, set.w.real, &set) < 0 || locate(o, &set.w) < 0)
 		return -1;
 	return add_entries(out, o, &set);
 }

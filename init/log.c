@@ -13,9 +13,11 @@
 static int kmsg_fd = -1;
 static bool console_ok; /* the kernel gave us /dev/console as fd 2 */
 
-void log_open(void)
+void log_open(bool kmsg)
 {
 	console_ok = fcntl(STDERR_FILENO, F_GETFD) != -1;
+	if (!kmsg)
+		return;
 	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (kmsg_fd < 0 && errno == ENOENT &&
 	    mknod(KMSG_TEMP, S_IFCHR | 0600, makedev(1, 11)) == 0) {

@@ -7,8 +7,9 @@
 
 #include <stdbool.h>
 
-/* Open /dev/kmsg (a private node if /dev has none). */
-void log_open(void);
+/* Lines to fd 2 if it is open; and to /dev/kmsg if kmsg (a private node
+ * if /dev has none). */
+void log_open(bool kmsg);
 void log_close(void);
 
 /* "minirt-virtio: <line>" on the console and in the kernel log. */

@@ -578,6 +578,17 @@ static void prepare_disks(struct run *run)
 	summary(run);
 }
 
+/*
+ * Run by hand on a live system, only the original init: the fallbacks
+ * would act on that system (sysvinit's /sbin/init 0 halts it).
+ */
+static int exec_orig(char **argv, char **envp)
+{
+	execve("/init.orig", argv, envp);
+	log_error("cannot exec /init.orig", errno);
+	return 127;
+}
+
 static void exec_init(char **argv, char **envp)
 {
 	static const char *const candidates[] = { "/init.orig", "/sbin/init",
@@ -603,16 +614,20 @@ int main(int argc, char **argv, char **envp)
 	static struct run run; /* in .bss: it costs the binary no bytes */
 
 	(void)argc;
-	/*
-	 * Touch nothing when run by hand on a live system (not PID 1), or
-	 * when minirt_virtio=off (it reaches us in the environment).
-	 */
-	if (getpid() == 1 && !cmdline_env_off(envp)) {
+	/* Touch nothing when run by hand on a live system (not PID 1). */
+	if (getpid() != 1) {
+		log_open(false);
+		return exec_orig(argv, envp);
+	}
+	/* minirt_virtio=off reaches us in the environment. */
+	if (cmdline_env_off(envp)) {
+		log_open(false);
+	} else {
 		run.start_ns = now_ns();
 		run.proc = (struct mounted){ .dir = "/proc", .type = "proc" };
 		run.sys = (struct mounted){ .dir = "/sys", .type = "sysfs" };
 		/* The log first: a failed mount is worth a line. */
-		log_open();
+		log_open(true);
 		mount_early(&run.proc);
 		mount_early(&run.sys);
 		read_cmdline(&run);

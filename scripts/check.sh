@@ -154,6 +154,20 @@ for t in build/fuzz/fuzz_*; do
 		say "FAIL: fuzz inputs $name (see build/fuzz-$name-regress.log)"
 	fi
 done
+# The pre-init run by hand (not PID 1) on this machine: it touches nothing
+# and execs /init.orig only, never a fallback such as the host's /sbin/init.
+by_hand() {
+	local out status
+	out=$(build/preinit-x86_64 --version 2>&1)
+	status=$?
+	if [ "$status" = 127 ] &&
+		[ "$out" = "minirt-virtio: cannot exec /init.orig: No such file or directory" ]; then
+		say "PASS: pre-init run by hand execs /init.orig or nothing"
+	else
+		say "FAIL: pre-init run by hand: exit $status, said: $out"
+	fi
+}
+by_hand
 size_bound build/preinit-x86_64 32768
 size_bound build/preinit-i386 32768
 tests/bad-inputs/run.sh | tee -a "$results"

@@ -15,10 +15,13 @@ static char dir[512]; /* tmp/fs/boot/KNOPPIX */
 static char table[8192];
 static struct buf out;
 
-/* A bzImage header that kernel_version() reads: HdrS, version string. */
+/*
+ * A bzImage header that kernel_version() reads: HdrS, version string, and
+ * as many bytes as its header says (setup_sects 0 counts as 4, syssize 0).
+ */
 static void write_kernel(const char *name, const char *release, bool is_64bit)
 {
-	uint8_t image[0x400] = { 0 };
+	uint8_t image[5 * 512] = { 0 };
 	char path[600];
 
 	memcpy(image + 0x202, "HdrS", 4);
@@ -32,18 +35,31 @@ static void write_kernel(const char *name, const char *release, bool is_64bit)
 	write_bytes(path, image, sizeof(image));
 }
 
-/* A gzip'd cpio, with minirt-virtio's build-info if ours. */
-static void write_minirt(bool ours)
+/*
+ * A gzip'd cpio; ours if releases is not NULL: minirt-virtio's build-info
+ * and a set of modules for each release it names (space-separated).
+ */
+static void write_minirt_for(const char *releases)
 {
 	struct cpio_list l = { 0 };
 	struct buf plain = { 0 }, packed = { 0 };
-	char path[600];
+	char path[600], names[256], *name, *save;
 
 	cpio_add(&l, "init", S_IFREG | 0755, "#!/bin/sh\n", 10);
-	if (ours)
+	if (releases) {
+		cpio_add(&l, "lib/modules/minirt-virtio", S_IFDIR | 0755, "",
+			 0);
+		snprintf(names, sizeof(names), "%s", releases);
+		for (name = strtok_r(names, " ", &save); name;
+		     name = strtok_r(NULL, " ", &save)) {
+			snprintf(path, sizeof(path),
+				 "lib/modules/minirt-virtio/%s", name);
+			cpio_add(&l, path, S_IFDIR | 0755, "", 0);
+		}
 		cpio_add(&l, "lib/modules/minirt-virtio/build-info",
 			 S_IFREG | 0644, "minirt-virtio 0.1\nlayout merge\n",
 			 31);
+	}
 	assert_int_equal(cpio_write(&l, &plain), 0);
 	assert_int_equal(
 		comp_compress(COMP_GZIP, plain.data, plain.len, &packed), 0);
@@ -52,6 +68,12 @@ static void write_minirt(bool ours)
 	cpio_free(&l);
 	buf_free(&plain);
 	buf_free(&packed);
+}
+
+/* Ours with modules for every kernel the tests put beside it, or not ours. */
+static void write_minirt(bool ours)
+{
+	write_minirt_for(ours ? "3.0.4-64 3.0.4 4.19.0-64" : NULL);
 }
 
 static void write_file(const char *name, const char *text)
@@ -288,6 +310,20 @@ static void two_kernels(void **state)
 	assert_true(first < second);
 }
 
+/* A kernel the minirt has no modules for gets no entry: it could only fail. */
+static void kernel_not_served(void **state)
+{
+	(void)state;
+	write_kernel("linux", "3.0.4", false);
+	write_minirt_for("3.0.4-64");
+	fs_on("/dev/vda1", "ext4");
+	assert_int_equal(entry(false, NULL, 0), 0);
+	assert_int_equal(count((char *)out.data, "menuentry "), 1);
+	assert_has("(linux64, 64-bit, virtio)");
+	assert_null(strstr((char *)out.data, "(linux, 32-bit"));
+	assert_null(strstr((char *)out.data, "/linux "));
+}
+
 /* A 64-bit kernel named linux still comes first. */
 static void two_kernels_by_bitness(void **state)
 {
@@ -409,6 +445,19 @@ static void bad_dir_minirt_not_ours(void **state)
 	assert_int_equal(out.len, 0);
 	assert_true(!strncmp(error_text(), dir, strlen(dir)));
 	assert_non_null(strstr(error_text(), "/minirt.gz: "));
+}
+
+/* Built for other kernels than the ones beside it: no entry could boot. */
+static void bad_dir_no_kernel_served(void **state)
+{
+	(void)state;
+	fs_on("/dev/vda1", "ext4");
+	write_kernel("linux", "3.0.4", false);
+	write_minirt_for("2.6.32");
+	assert_refused(
+		entry(false, NULL, 0),
+		"%s/minirt.gz: no modules for the kernels beside it (linux64 3.0.4-64, linux 3.0.4); rebuild it with minirt-virtio build --medium %s",
+		dir, dir);
 }
 
 static void bad_dir_kernel_not_bzimage(void **state)
@@ -623,7 +672,8 @@ int main(void)
 		T(separate_boot_grub2),	     T(separate_boot_legacy),
 		T(root_only_grub2),	     T(root_only_legacy),
 		T(one_kernel_32bit),	     T(two_kernels),
-		T(two_kernels_by_bitness),   T(options_appended),
+		T(two_kernels_by_bitness),   T(kernel_not_served),
+		T(bad_dir_no_kernel_served), T(options_appended),
 		T(console_replaces_default), T(bad_options),
 		T(bad_dir_missing),	     T(bad_dir_no_minirt),
 		T(bad_dir_no_kernel),	     T(bad_dir_no_knoppix),
