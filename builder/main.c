@@ -104,16 +104,22 @@ static int build_command(int argc, char **argv)
 			o.output = optarg;
 			break;
 		case 'm':
+			if (!*optarg)
+				return usage("-m needs a module source");
 			if (o.nmodule_srcs == SOURCES_MAX)
 				return usage("too many -m options");
 			sources[o.nmodule_srcs++] = optarg;
 			break;
 		case 'k':
+			if (!*optarg)
+				return usage("-k needs a kernel file");
 			if (o.nkernels == SOURCES_MAX)
 				return usage("too many -k options");
 			kernels[o.nkernels++] = optarg;
 			break;
 		case OPT_MEDIUM:
+			if (!*optarg)
+				return usage("--medium needs a path");
 			o.medium = optarg;
 			break;
 		case OPT_DRIVER:
@@ -147,6 +153,8 @@ static int build_command(int argc, char **argv)
 	if (!o.medium && optind + 1 != argc)
 		return usage("build takes one INPUT");
 	o.input = o.medium ? NULL : argv[optind];
+	if (o.input && !*o.input)
+		return usage("INPUT needs a file name");
 	if (!o.output)
 		return usage("build needs -o OUTPUT");
 	if (build_run(&o) < 0) {
@@ -160,6 +168,8 @@ static int list_command(int argc, char **argv)
 {
 	if (argc != 2)
 		return usage("list takes one INPUT");
+	if (!*argv[1])
+		return usage("INPUT needs a file name");
 	if (list_run(argv[1]) < 0) {
 		fprintf(stderr, "minirt-virtio: %s: %s\n", argv[1],
 			error_text());
