@@ -32,23 +32,6 @@ struct cpio_entry *input_find(struct input *in, const char *path,
 	return NULL;
 }
 
-/* "original SIZE SHA256" in a build's build-info: what it came from. */
-static void read_recorded(const char *text, struct file_id *id)
-{
-	const char *line = strstr(text, "\noriginal ");
-	unsigned long long size;
-	int used = 0;
-
-	if (!line || sscanf(line + 10, "%llu %n", &size, &used) != 1)
-		return;
-	line += 10 + used;
-	for (size_t i = 0; i < FILE_ID_HASH_LEN; i++)
-		if (sscanf(line + 2 * i, "%2hhx", &id->hash[i]) != 1)
-			return;
-	id->size = size;
-	id->known = true;
-}
-
 /* Does any entry of the kept segments lie under the directory dir? */
 static bool has_children(const struct input *in, const char *dir)
 {
@@ -119,7 +102,7 @@ static int undo_earlier_build(struct input *in)
 	text = strndup((const char *)info->data, info->size);
 	if (!text)
 		return error_set("out of memory");
-	read_recorded(text, &in->recorded);
+	file_id_read(text, &in->recorded);
 	if (strstr(text, "\nlayout append")) {
 		free(text);
 		if (seg != &in->ar.seg[in->nseg - 1])

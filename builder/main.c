@@ -18,11 +18,18 @@ static const char usage_text[] =
 	"usage: minirt-virtio build [options] INPUT -o OUTPUT\n"
 	"       minirt-virtio build [options] --medium PATH -o OUTPUT\n"
 	"       minirt-virtio list INPUT\n"
-	"       minirt-virtio boot-entry [--grub-legacy] DIR [-- BOOT OPTIONS...]\n"
+	"       minirt-virtio boot-entry [--grub-legacy] [--mount-table FILE] DIR\n"
+	"                                [-- BOOT OPTIONS...]\n"
 	"\n"
 	"build: write INPUT with virtio drivers loaded before its /init.\n"
-	"  -o, --output FILE      where to write (may be INPUT itself;\n"
-	"                         the original is then kept as FILE.orig)\n"
+	"  -o, --output FILE      where to write; through a symbolic link, its\n"
+	"                         target; a file replaced keeps its mode, owner\n"
+	"                         and extended attributes. May be INPUT itself:\n"
+	"                         the file replaced is then kept as FILE.orig\n"
+	"                         beside the real file (the previous build if\n"
+	"                         INPUT is one and no .orig is there); a .orig\n"
+	"                         there must be the original or a build of\n"
+	"                         the same original, else move it aside\n"
 	"      --medium PATH      a KNOPPIX medium: its ISO file, the ISO's\n"
 	"                         tree, or the flat copy in /boot/KNOPPIX;\n"
 	"                         its minirt is INPUT, its kernels (linux,\n"
@@ -37,6 +44,7 @@ static const char usage_text[] =
 	"      --layout merge|append\n"
 	"                         merge (default): one archive, recompressed;\n"
 	"                         append: INPUT's bytes, then one new segment\n"
+	"                         (not after an lz4 segment)\n"
 	"      --no-patch-init    leave /init's device scan as it is\n"
 	"      --force            overwrite an existing OUTPUT\n"
 	"list: every segment and entry of INPUT, compressed segments too.\n"
@@ -104,16 +112,22 @@ static int build_command(int argc, char **argv)
 			o.output = optarg;
 			break;
 		case 'm':
+			if (!*optarg)
+				return usage("-m needs a module source");
 			if (o.nmodule_srcs == SOURCES_MAX)
 				return usage("too many -m options");
 			sources[o.nmodule_srcs++] = optarg;
 			break;
 		case 'k':
+			if (!*optarg)
+				return usage("-k needs a kernel file");
 			if (o.nkernels == SOURCES_MAX)
 				return usage("too many -k options");
 			kernels[o.nkernels++] = optarg;
 			break;
 		case OPT_MEDIUM:
+			if (!*optarg)
+				return usage("--medium needs a path");
 			o.medium = optarg;
 			break;
 		case OPT_DRIVER:
@@ -147,6 +161,8 @@ static int build_command(int argc, char **argv)
 	if (!o.medium && optind + 1 != argc)
 		return usage("build takes one INPUT");
 	o.input = o.medium ? NULL : argv[optind];
+	if (o.input && !*o.input)
+		return usage("INPUT needs a file name");
 	if (!o.output)
 		return usage("build needs -o OUTPUT");
 	if (build_run(&o) < 0) {
@@ -160,6 +176,8 @@ static int list_command(int argc, char **argv)
 {
 	if (argc != 2)
 		return usage("list takes one INPUT");
+	if (!*argv[1])
+		return usage("INPUT needs a file name");
 	if (list_run(argv[1]) < 0) {
 		fprintf(stderr, "minirt-virtio: %s: %s\n", argv[1],
 			error_text());

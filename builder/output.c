@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "output.h"
 #include "archive.h"
+#include "ours.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +30,29 @@ int file_id_of(const uint8_t *data, size_t len, struct file_id *id)
 	id->size = len;
 	id->known = true;
 	return 0;
+}
+
+void file_id_read(const char *text, struct file_id *id)
+{
+	const char *line = strstr(text, "\noriginal ");
+	unsigned long long size;
+	int used = 0;
+
+	memset(id, 0, sizeof(*id));
+	if (!line || sscanf(line + 10, "%llu %n", &size, &used) != 1)
+		return;
+	line += 10 + used;
+	for (size_t i = 0; i < FILE_ID_HASH_LEN; i++)
+		if (sscanf(line + 2 * i, "%2hhx", &id->hash[i]) != 1)
+			return;
+	id->size = size;
+	id->known = true;
+}
+
+static bool same_id(const struct file_id *a, const struct file_id *b)
+{
+	return a->known && b->known && a->size == b->size &&
+	       !memcmp(a->hash, b->hash, sizeof(a->hash));
 }
 
 /* "a/b" -> "a" and "b"; "b" -> "." and "b". */
@@ -410,25 +434,98 @@ static int check_directory(const struct output *o)
 }
 
 /*
- * In place, an OUTPUT.orig there already is trusted only if it is the
- * original: the input itself (a build killed before it replaced OUTPUT),
- * or what the input, a build of ours, says it was built from.
+ * What bytes, if a build of ours, record as their original (known false if
+ * they are no initramfs or none of ours). The bytes are taken over.
+ */
+static void recorded_in(uint8_t *bytes, size_t len, struct file_id *id)
+{
+	struct archive ar;
+
+	memset(id, 0, sizeof(*id));
+	if (archive_parse(&ar, bytes, len) == 0)
+		for (size_t s = ar.nseg; s-- > 0;) {
+			long i = cpio_find(&ar.seg[s].entries, BUILD_INFO);
+			char *text;
+
+			if (i < 0)
+				continue;
+			text = strndup(
+				(const char *)ar.seg[s].entries.v[i].data,
+				ar.seg[s].entries.v[i].size);
+			if (text)
+				file_id_read(text, id);
+			free(text);
+			break;
+		}
+	archive_release(&ar);
+	error_clear();
+}
+
+/*
+ * Is the OUTPUT.orig there, of a build in place, one to keep and trust?
+ * Nothing may be lost that cannot be had again:
+ *  - the input itself (a build killed before it replaced OUTPUT): yes;
+ *  - the original the input, a build of ours, records: yes;
+ *  - an earlier build of ours from the very original the input records
+ *    (a previous build kept when the original was not there): yes, as the
+ *    input, a build from that original too, is no more than it;
+ *  - anything else (an older release, a build of some other original, a
+ *    build of the input when the input is the original itself): no.
+ * Whatever .orig holds, build-info records the same original as a build
+ * to a new file would, so where OUTPUT is written changes no byte of it.
+ */
+static int check_orig_there(struct output *o, const uint8_t *bytes, size_t len,
+			    const struct file_id *recorded)
+{
+	struct file_id id, its_original;
+	uint8_t *orig;
+	size_t orig_len;
+
+	if (read_file(o->orig, &orig, &orig_len) < 0)
+		return error_prefix("%s", o->orig);
+	if (orig_len == len && !memcmp(orig, bytes, len)) {
+		free(orig);
+		return 0; /* the input: a build if it is one */
+	}
+	if (file_id_of(orig, orig_len, &id) < 0) {
+		free(orig);
+		return -1;
+	}
+	if (same_id(&id, recorded)) {
+		free(orig);
+		o->orig_is_build = false;
+		return 0;
+	}
+	if (!recorded->known)
+		free(orig); /* the input is the original: .orig must be it */
+	else
+		recorded_in(orig, orig_len, &its_original);
+	if (recorded->known && same_id(&its_original, recorded)) {
+		o->orig_is_build = true;
+		return 0;
+	}
+	return error_set(
+		"%s exists and is not the original of %s; move it aside, then build again",
+		o->orig, o->name);
+}
+
+/*
+ * In place: OUTPUT.orig is made, from the input (the original, or with no
+ * original there the previous build: it is the file replaced), or the one
+ * there already is kept if check_orig_there() trusts it.
  */
 static int check_orig(struct output *o, const uint8_t *bytes, size_t len,
 		      const struct file_id *recorded)
 {
 	struct stat st, out_st;
-	struct file_id id;
-	uint8_t *orig;
-	size_t orig_len;
-	bool same;
 
 	if ((size_t)snprintf(o->orig, sizeof(o->orig), "%s.orig", o->path) >=
 	    sizeof(o->orig))
 		return error_set("%s: the path is too long", o->name);
 	o->orig_state = ORIG_MAKE;
+	o->orig_is_build = recorded->known;
 	if (lstat(o->orig, &st) < 0)
-		return errno == ENOENT ? file_id_of(bytes, len, &o->original) :
+		return errno == ENOENT ? 0 :
 					 error_set("cannot check %s: %s",
 						   o->orig, strerror(errno));
 	if (!S_ISREG(st.st_mode))
@@ -438,25 +535,8 @@ static int check_orig(struct output *o, const uint8_t *bytes, size_t len,
 	o->orig_state = ORIG_THERE;
 	if (stat(o->path, &out_st) == 0 && out_st.st_dev == st.st_dev &&
 	    out_st.st_ino == st.st_ino)
-		return file_id_of(bytes, len, &o->original);
-	if (read_file(o->orig, &orig, &orig_len) < 0)
-		return error_prefix("%s", o->orig);
-	same = orig_len == len && !memcmp(orig, bytes, len);
-	if (!same && file_id_of(orig, orig_len, &id) < 0) {
-		free(orig);
-		return -1;
-	}
-	free(orig);
-	if (same)
-		return file_id_of(bytes, len, &o->original);
-	if (recorded->known && recorded->size == id.size &&
-	    !memcmp(recorded->hash, id.hash, sizeof(id.hash))) {
-		o->original = *recorded;
-		return 0;
-	}
-	return error_set(
-		"%s exists and is not the original of %s; move it aside, then build again",
-		o->orig, o->name);
+		return 0; /* a hard link to the input: it is the input */
+	return check_orig_there(o, bytes, len, recorded);
 }
 
 int output_prepare(struct output *o, const char *name, const char *input,
@@ -486,14 +566,13 @@ int output_prepare(struct output *o, const char *name, const char *input,
 				 name);
 	if (check_directory(o) < 0)
 		return -1;
-	if (o->in_place) {
-		if (check_orig(o, input_bytes, input_len, recorded) < 0)
-			return -1;
-	} else if (recorded->known) {
-		o->original = *recorded;
-	} else if (file_id_of(input_bytes, input_len, &o->original) < 0) {
+	if (o->in_place && check_orig(o, input_bytes, input_len, recorded) < 0)
 		return -1;
-	}
+	/* In place or not: a build's original is the input's, or the input. */
+	if (recorded->known)
+		o->original = *recorded;
+	else if (file_id_of(input_bytes, input_len, &o->original) < 0)
+		return -1;
 	split_path(o->path, dir);
 	remove_stale_temps(dir);
 	return 0;

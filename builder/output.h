@@ -5,8 +5,9 @@
  * build can tell a killed build's leftovers and remove them), fsynced, given
  * the replaced file's mode, owner and extended attributes (or the umask's
  * mode), then renamed over it, or onto a new name only if that is still
- * free. In place, the original is first kept as OUTPUT.orig beside the real
- * file: a hard link, or an atomic copy where links are not had.
+ * free. In place, the file replaced is first kept as OUTPUT.orig beside the
+ * real file (a hard link, or an atomic copy where links are not had): the
+ * original, or the previous build when the original is not there.
  */
 #ifndef MV_OUTPUT_H
 #define MV_OUTPUT_H
@@ -26,11 +27,13 @@ struct file_id {
 };
 
 int file_id_of(const uint8_t *data, size_t len, struct file_id *id);
+/* "original SIZE SHA256" in a build's build-info text (known false if not). */
+void file_id_read(const char *text, struct file_id *id);
 
 enum orig_state {
 	ORIG_NONE, /* not in place */
-	ORIG_MAKE, /* in place: keep the original as .orig */
-	ORIG_THERE, /* in place: .orig is the original already */
+	ORIG_MAKE, /* in place: keep the input as .orig */
+	ORIG_THERE, /* in place: .orig is there already, and trusted */
 };
 
 struct output {
@@ -41,7 +44,8 @@ struct output {
 	char orig[PATH_MAX + 8]; /* in place: path.orig */
 	enum orig_state orig_state;
 	bool made_orig; /* this build made .orig */
-	struct file_id original; /* what .orig holds, or the input */
+	bool orig_is_build; /* .orig: a build of ours, not the original */
+	struct file_id original; /* the input's recorded original, or it */
 };
 
 /*

@@ -111,8 +111,14 @@ static void report_output(const struct plan *p)
 	else
 		printf("wrote %s: %s layout, %zu bytes (%+lld)\n", o->path,
 		       layout, p->out.len, grew);
-	if (o->made_orig)
+	if (o->made_orig && o->orig_is_build)
+		printf("the previous build is kept as %s (build-info still records the original it came from)\n",
+		       o->orig);
+	else if (o->made_orig)
 		printf("the original is kept as %s\n", o->orig);
+	else if (o->orig_state == ORIG_THERE && o->orig_is_build)
+		printf("an earlier build from the same original was kept before, as %s; it stays\n",
+		       o->orig);
 	else if (o->orig_state == ORIG_THERE)
 		printf("the original was kept before, as %s; it stays\n",
 		       o->orig);

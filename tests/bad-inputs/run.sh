@@ -399,3 +399,8 @@ mkdir "$w/in-place-orig-directory.gz.orig"
 check_in_place orig-directory "in-place-orig-directory.gz.orig exists and is not a regular file; move it aside"
 check_usage empty-output "-o needs a file name" build -m "$mods" "$w/good.gz" -o ''
 check_usage empty-driver "--driver needs a module name" build -m "$mods" --driver '' "$w/good.gz" -o "$w/x.gz"
+check_usage empty-modules "-m needs a module source" build -m '' "$w/good.gz" -o "$w/z.gz"
+check_usage empty-medium "--medium needs a path" build --medium '' -o "$w/z.gz"
+check_usage empty-kernel "-k needs a kernel file" build -m "$mods" -k '' "$w/good.gz" -o "$w/z.gz"
+check_usage empty-input "INPUT needs a file name" build -m "$mods" '' -o "$w/z.gz"
+check_usage empty-list-input "INPUT needs a file name" list ''

@@ -64,8 +64,9 @@ static const char *at(const char *name)
 	return path_at(dir, name);
 }
 
-/* A merge build; *said: what it printed, if said. */
-static int build_to(const char *in, const char *out, bool force, char **said)
+/* A build; *said: what it printed, if said. */
+static int build_as(const char *in, const char *out, enum layout layout,
+		    bool force, char **said)
 {
 	char log[512];
 	int saved, fd, ret;
@@ -78,7 +79,7 @@ static int build_to(const char *in, const char *out, bool force, char **said)
 	assert_true(saved >= 0 && fd >= 0);
 	dup2(fd, 1);
 	close(fd);
-	ret = build_with(modules, in, out, LAYOUT_MERGE, force);
+	ret = build_with(modules, in, out, layout, force);
 	dup2(saved, 1);
 	close(saved);
 	if (said) {
@@ -87,6 +88,11 @@ static int build_to(const char *in, const char *out, bool force, char **said)
 	}
 	unlink(log);
 	return ret;
+}
+
+static int build_to(const char *in, const char *out, bool force, char **said)
+{
+	return build_as(in, out, LAYOUT_MERGE, force, said);
 }
 
 /* No temporary file (ours start with a dot) in dir. */
@@ -237,6 +243,62 @@ static void orig_trusted_when_provably_the_original(void **state)
 	assert_true(same_file(orig, built));
 }
 
+/*
+ * A build of ours rebuilt in place with no original beside it: the file
+ * replaced is kept, and called what it is; build-info still records the
+ * original, so in place or not, the bytes are the same.
+ */
+static void rebuild_in_place_keeps_provenance(void **state)
+{
+	const char *path = at("minirt.gz"), *orig = at("minirt.gz.orig");
+	const char *first = at("first.gz"), *direct = at("direct.gz");
+	char *said;
+
+	(void)state;
+	assert_int_equal(build_to(original, direct, false, NULL), 0);
+	assert_int_equal(build_as(original, first, LAYOUT_APPEND, false, NULL),
+			 0);
+	assert_int_equal(run("cp %s %s", first, path), 0);
+	assert_int_equal(build_to(path, path, false, &said), 0);
+	assert_non_null(strstr(said, "the previous build is kept as"));
+	assert_null(strstr(said, "the original is kept"));
+	assert_true(same_file(orig, first));
+	assert_true(same_file(path, direct));
+	free(said);
+	/* Again: .orig, the append build, is from the input's original. */
+	assert_int_equal(build_to(path, path, false, &said), 0);
+	assert_non_null(strstr(
+		said,
+		"an earlier build from the same original was kept before"));
+	assert_true(same_file(orig, first));
+	assert_true(same_file(path, direct));
+	free(said);
+	no_temp_left();
+}
+
+/* A build beside a file it is not the build of is no original of it. */
+static void foreign_build_as_orig_refused(void **state)
+{
+	const char *path = minirt(), *orig = at("minirt.gz.orig");
+	const char *other = at("other.gz"), *built = at("built.gz");
+
+	(void)state;
+	/* The input is the original: a build of it cannot stand for it. */
+	assert_int_equal(build_to(path, orig, false, NULL), 0);
+	assert_int_equal(build_to(path, path, false, NULL), -1);
+	assert_non_null(strstr(error_text(), "is not the original of"));
+	assert_true(same_file(path, original));
+	/* A build of another original beside a build of this one. */
+	make_minirt(other, "tests/fixtures/rerun-init", "/bin/busybox");
+	assert_int_equal(build_to(other, orig, true, NULL), 0);
+	assert_int_equal(build_to(original, built, false, NULL), 0);
+	assert_int_equal(run("cp %s %s", built, path), 0);
+	assert_int_equal(build_to(path, path, false, NULL), -1);
+	assert_non_null(strstr(error_text(), "is not the original of"));
+	assert_true(same_file(path, built));
+	no_temp_left();
+}
+
 static void orig_copied_where_links_fail(void **state)
 {
 	const char *path = minirt(), *orig = at("minirt.gz.orig");
@@ -382,6 +444,10 @@ int main(void)
 				       fresh_dir),
 		cmocka_unit_test_setup(stale_orig_refused, fresh_dir),
 		cmocka_unit_test_setup(orig_trusted_when_provably_the_original,
+				       fresh_dir),
+		cmocka_unit_test_setup(rebuild_in_place_keeps_provenance,
+				       fresh_dir),
+		cmocka_unit_test_setup(foreign_build_as_orig_refused,
 				       fresh_dir),
 		cmocka_unit_test_setup(orig_copied_where_links_fail, fresh_dir),
 		cmocka_unit_test_setup(attributes_kept, fresh_dir),
