@@ -6,7 +6,10 @@
 #   (its own total: modules + wait + own, from its summary line);
 # - the time to KNOPPIX's "found" line (/proc/uptime there, less the
 #   kernel's stamp on "Run /init as init process") is at most 0.9 of that
-#   with the seed's shell edits (scripts/make-seed-minirt.sh).
+#   with the seed's shell edits (scripts/make-seed-minirt.sh) inserting the
+#   drivers minirt-virtio shipped before it loaded them by device (17
+#   modules). Against the field note's own five modules the two are level:
+#   that time is the kernel's probing (README, Benchmark).
 # Prints PASS or FAIL lines. The fixtures must exist (fixtures.sh).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -58,4 +61,4 @@ if [ "$ours" != none ] && [ "$seed" != none ] && [ "$seed" -gt 0 ]; then
 	ratio=$(printf "%.2f" "$(echo "scale=3; $ours / $seed" | bc)")
 	[ "$(echo "$ours <= 0.9 * $seed" | bc)" = 1 ] && ok=1
 fi
-check "time to found" $ok "minirt-virtio ${ours} ms, the seed's shell edits ${seed} ms (ratio $ratio, at most 0.9)"
+check "time to found" $ok "minirt-virtio ${ours} ms, the seed's shell edits of the 17 modules shipped before ${seed} ms (ratio $ratio, at most 0.9)"
