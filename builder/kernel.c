@@ -12,6 +12,7 @@
 #define KERNEL_VERSION_AT 0x20e
 #define XLOADFLAGS_AT 0x236
 #define XLF_KERNEL_64 1
+#define PROTOCOL_XLOADFLAGS 0x20c
 
 static uint16_t le16(const uint8_t *p)
 {
@@ -19,7 +20,7 @@ static uint16_t le16(const uint8_t *p)
 }
 
 int kernel_version(const uint8_t *image, size_t len, char *buf, size_t size,
-		   bool *is_64bit)
+		   struct kernel *k)
 {
 	size_t at, n = 0;
 
@@ -33,8 +34,10 @@ int kernel_version(const uint8_t *image, size_t len, char *buf, size_t size,
 		n++;
 	}
 	buf[n] = '\0';
-	*is_64bit = le16(image + HDR_VERSION_AT) >= 0x20c &&
-		    (le16(image + XLOADFLAGS_AT) & XLF_KERNEL_64);
+	/* xloadflags came with protocol 2.12 (Linux 3.8): before, no word. */
+	k->bits_known = le16(image + HDR_VERSION_AT) >= PROTOCOL_XLOADFLAGS;
+	k->is_64bit = k->bits_known &&
+		      (le16(image + XLOADFLAGS_AT) & XLF_KERNEL_64);
 	return 0;
 }
 
@@ -56,8 +59,7 @@ int kernel_parse(const char *label, const uint8_t *image, size_t len,
 	size_t rlen;
 
 	memset(k, 0, sizeof(*k));
-	if (kernel_version(image, len, version, sizeof(version), &k->is_64bit) <
-	    0)
+	if (kernel_version(image, len, version, sizeof(version), k) < 0)
 		return error_prefix("%s", label);
 	rlen = strcspn(version, " \t\n");
 	if (!release_valid(version, rlen))
@@ -91,18 +93,27 @@ void kernel_free(struct kernel *k)
 	memset(k, 0, sizeof(*k));
 }
 
+uint16_t kernel_machine(const struct kernel *k)
+{
+	if (!k->bits_known)
+		return 0;
+	return k->is_64bit ? ELF_MACHINE_X86_64 : ELF_MACHINE_386;
+}
+
 int kernel_check(const struct kernel *k, const struct modset *set)
 {
+	uint16_t machine = kernel_machine(k);
+
 	if (set->n && strcmp(set->release, k->release))
 		return error_set("%s is for kernel %s, but %s is %s",
 				 set->v[0].name, set->release, k->label,
 				 k->release);
-	for (size_t i = 0; i < set->n; i++)
-		if (k->is_64bit && set->v[i].info.machine != ELF_MACHINE_X86_64)
+	for (size_t i = 0; machine && i < set->n; i++)
+		if (set->v[i].info.machine != machine)
 			return error_set(
-				"%s is for %s, but %s is a 64-bit kernel",
+				"%s is for %s, but %s is a %s kernel",
 				set->v[i].name,
 				elf_machine_name(set->v[i].info.machine),
-				k->label);
+				k->label, k->is_64bit ? "64-bit" : "32-bit");
 	return 0;
 }
