@@ -7,16 +7,45 @@
 #include <string.h>
 
 /* See the kernel's Documentation/arch/x86/boot.rst. */
+#define SETUP_SECTS_AT 0x1f1
+#define SYSSIZE_AT 0x1f4
 #define HDR_MAGIC_AT 0x202
 #define HDR_VERSION_AT 0x206
 #define KERNEL_VERSION_AT 0x20e
 #define XLOADFLAGS_AT 0x236
 #define XLF_KERNEL_64 1
 #define PROTOCOL_XLOADFLAGS 0x20c
+#define PROTOCOL_SYSSIZE_32 0x204
+#define SECTOR 512
 
 static uint16_t le16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)le16(p) | (uint32_t)le16(p + 2) << 16;
+}
+
+/*
+ * The setup sectors (0 means 4) after the boot sector, then syssize
+ * 16-byte paragraphs of protected-mode code: a file cut short of that has
+ * its release in the header, but no kernel to boot.
+ */
+static int check_length(const uint8_t *image, size_t len)
+{
+	uint64_t setup = image[SETUP_SECTS_AT] ? image[SETUP_SECTS_AT] : 4;
+	uint64_t syssize = le16(image + HDR_VERSION_AT) >= PROTOCOL_SYSSIZE_32 ?
+				   le32(image + SYSSIZE_AT) :
+				   le16(image + SYSSIZE_AT);
+	uint64_t want = (setup + 1) * SECTOR + syssize * 16;
+
+	if (len < want)
+		return error_set(
+			"truncated: %zu bytes, its header says at least %llu",
+			len, (unsigned long long)want);
+	return 0;
 }
 
 int kernel_version(const uint8_t *image, size_t len, char *buf, size_t size,
@@ -26,6 +55,8 @@ int kernel_version(const uint8_t *image, size_t len, char *buf, size_t size,
 
 	if (len < XLOADFLAGS_AT + 2 || memcmp(image + HDR_MAGIC_AT, "HdrS", 4))
 		return error_set("not an x86 bzImage (no HdrS header)");
+	if (check_length(image, len) < 0)
+		return -1;
 	at = (size_t)le16(image + KERNEL_VERSION_AT) + 0x200;
 	if (le16(image + KERNEL_VERSION_AT) == 0 || at >= len)
 		return error_set("the bzImage has no version string");

@@ -24,7 +24,7 @@ bool release_valid(const char *s, size_t len);
 
 /*
  * "6.1.0-27-amd64 (debian-kernel@...) #1 SMP ..." into buf, its bitness
- * into k.
+ * into k; a file shorter than its header says is refused.
  */
 int kernel_version(const uint8_t *image, size_t len, char *buf, size_t size,
 		   struct kernel *k);

@@ -166,6 +166,12 @@ make_media() {
 	small_cloop 686 "$work/kernel-without-modules/KNOPPIX"
 	bad_medium kernel-without-release
 	poke "$work/kernel-without-release/linux64" $((0x20e)) '\000\000'
+	# The 686 kernel cut short: its header and release whole, its code not;
+	# the rest of the medium good (it builds with the whole kernel).
+	head -c 100000 "$root/cache/kernels/686/vmlinuz" >"$work/linux-cut"
+	mkdir -p "$work/kernel-truncated"
+	ln "$medium/KNOPPIX" "$medium/linux64" "$medium/minirt.gz" "$work/kernel-truncated/"
+	cp "$work/linux-cut" "$work/kernel-truncated/linux"
 	head -c $(($(stat -c %s "$work/small-medium.iso") - 600000)) \
 		"$work/small-medium.iso" >"$work/truncated.iso"
 	# An ISO whose KNOPPIX image is damaged, given with -m.
@@ -320,6 +326,13 @@ check vermagic-not-a-release "$w/good.gz" "$w/mods-bad-vermagic" \
 	"its vermagic does not start with a kernel release"
 check medium-not-a-medium "$w/empty" --medium "neither a directory nor an ISO9660 image"
 check medium-no-minirt "$w/iso-tree/boot" --medium "no minirt.gz in it"
+# What the 686 kernel's header says it holds: setup sectors (0: 4) after
+# the boot sector, then syssize 16-byte paragraphs.
+sects=$(od -An -tu1 -j$((0x1f1)) -N1 "$root/cache/kernels/686/vmlinuz")
+syssize=$(od -An -tu4 -j$((0x1f4)) -N4 "$root/cache/kernels/686/vmlinuz")
+cut="truncated: 100000 bytes, its header says at least $(((sects ? sects : 4) * 512 + 512 + syssize * 16))"
+check kernel-truncated "$w/kernel-truncated" --medium "$w/kernel-truncated/linux: $cut"
+check kernel-truncated-k "$medium/minirt.gz" "$mods686" "$w/linux-cut: $cut" -k "$w/linux-cut"
 
 # boot-entry: a KNOPPIX directory on "vda1" (mountinfo.good says so), then
 # one thing wrong at a time. Its stdout must stay empty.
