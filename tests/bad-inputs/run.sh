@@ -174,6 +174,26 @@ make_media() {
 	cp "$work/linux-cut" "$work/kernel-truncated/linux"
 	head -c $(($(stat -c %s "$work/small-medium.iso") - 600000)) \
 		"$work/small-medium.iso" >"$work/truncated.iso"
+	# The amd64 tree's modules a build takes (every one at the top of its
+	# directory), virtio_ring.ko no module: in an ISO given with -m, and
+	# as a medium's cloop image. Messages name the image and the path in it.
+	local kver src tree=$work/broken-tree
+	kver=$(cat "$root/cache/kernels/amd64/kver")
+	src=$root/cache/kernels/amd64/dep/lib/modules/$kver
+	mkdir -p "$tree/lib/modules/$kver"
+	cp "$src"/modules.* "$tree/lib/modules/$kver/"
+	for d in crypto lib block arch/x86/crypto drivers/virtio drivers/block \
+		drivers/scsi drivers/nvme/host drivers/cdrom; do
+		mkdir -p "$tree/lib/modules/$kver/kernel/$d"
+		find "$src/kernel/$d" -maxdepth 1 -name '*.ko' \
+			-exec cp -t "$tree/lib/modules/$kver/kernel/$d/" {} +
+	done
+	echo "not a module" >"$tree/lib/modules/$kver/kernel/drivers/virtio/virtio_ring.ko"
+	genisoimage -quiet -R -o "$work/module-broken.iso" "$tree"
+	mkdir -p "$work/module-broken-cloop"
+	cp "$medium/linux64" "$medium/minirt.gz" "$work/module-broken-cloop/"
+	create_compressed_fs -q -L 1 -B 65536 "$work/module-broken.iso" \
+		"$work/module-broken-cloop/KNOPPIX" >/dev/null 2>&1
 	# An ISO whose KNOPPIX image is damaged, given with -m.
 	mkdir -p "$work/bad-image-iso/KNOPPIX"
 	cp "$work/cloop-offsets-out-of-order/KNOPPIX" "$work/bad-image-iso/KNOPPIX/"
@@ -326,6 +346,11 @@ check vermagic-not-a-release "$w/good.gz" "$w/mods-bad-vermagic" \
 	"its vermagic does not start with a kernel release"
 check medium-not-a-medium "$w/empty" --medium "neither a directory nor an ISO9660 image"
 check medium-no-minirt "$w/iso-tree/boot" --medium "no minirt.gz in it"
+ring=lib/modules/$(cat "$root/cache/kernels/amd64/kver")/kernel/drivers/virtio/virtio_ring.ko
+check module-broken-in-iso "$medium/minirt.gz" "$w/module-broken.iso" \
+	"minirt-virtio: $w/module-broken.iso: $ring is not a kernel module"
+check module-broken-in-cloop "$w/module-broken-cloop" --medium \
+	"minirt-virtio: $w/module-broken-cloop/KNOPPIX: $ring is not a kernel module"
 # What the 686 kernel's header says it holds: setup sectors (0: 4) after
 # the boot sector, then syssize 16-byte paragraphs.
 sects=$(od -An -tu1 -j$((0x1f1)) -N1 "$root/cache/kernels/686/vmlinuz")
