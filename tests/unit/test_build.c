@@ -336,6 +336,61 @@ static void medium_two_images(void **state)
 	free(out);
 }
 
+/* How many times init.orig in out lists the NVMe names. */
+static size_t nvme_names_in(const char *out)
+{
+	uint8_t *init;
+	uint32_t mode;
+	size_t len = 0, n = 0, at = 0, want = strlen(INITPATCH_NVME);
+
+	init = unpacked(out, "init.orig", &len, &mode);
+	assert_non_null(init);
+	for (; at + want <= len; at++)
+		n += !memcmp(init + at, INITPATCH_NVME, want);
+	free(init);
+	return n;
+}
+
+/*
+ * A kernel with nvme built in (modules.builtin) has NVMe as much as one
+ * shipping the module: the three scans get NVMe names. Through the
+ * modules' own modinfo and through libkmod's index (depmod'd, as on a
+ * medium); without nvme at all, none.
+ */
+static void nvme_built_in(void **state)
+{
+	char *root = in_dir("nvme"), *tree, *kver = kernel_release();
+	char *in = in_dir("k6.gz"), *out = in_dir("nvme.gz");
+
+	(void)state;
+	tree = malloc(strlen(root) + strlen(kver) + 16);
+	assert_non_null(tree);
+	sprintf(tree, "%s/lib/modules/%s", root, kver);
+	/* Links to the cache's files: only new names are written. */
+	assert_int_equal(run("mkdir -p %s/lib/modules && cp -al %s %s && cd %s"
+			     " && rm kernel/drivers/nvme/host/nvme.ko && { cat "
+			     "modules.builtin; echo kernel/drivers/nvme/host/"
+			     "nvme.ko; } >b.new && mv b.new modules.builtin",
+			     root, modules, tree, tree),
+			 0);
+	assert_int_equal(build_with(tree, in, out, LAYOUT_MERGE, true), 0);
+	assert_int_equal(nvme_names_in(out), 3);
+	assert_int_equal(run("depmod -b %s %s", root, kver), 0);
+	assert_int_equal(build_with(tree, in, out, LAYOUT_MERGE, true), 0);
+	assert_int_equal(nvme_names_in(out), 3);
+	assert_int_equal(run("cd %s && grep -v /nvme.ko modules.builtin >b.new"
+			     " && mv b.new modules.builtin && depmod -b %s %s",
+			     tree, root, kver),
+			 0);
+	assert_int_equal(build_with(tree, in, out, LAYOUT_MERGE, true), 0);
+	assert_int_equal(nvme_names_in(out), 0);
+	free(root);
+	free(tree);
+	free(kver);
+	free(in);
+	free(out);
+}
+
 /* The 686 kernel's copy of a module: a 32-bit module of a real kernel. */
 static uint8_t *module_686(const char *name, size_t *len)
 {
@@ -493,6 +548,7 @@ int main(void)
 		cmocka_unit_test(medium_in_place),
 		cmocka_unit_test(medium_two_images),
 		cmocka_unit_test(medium_minirt_holds_modules),
+		cmocka_unit_test(nvme_built_in),
 		cmocka_unit_test(stale_tmpdir_removed),
 	};
 
