@@ -39,13 +39,21 @@ static void add_recorded(struct buf *info, const struct file_id *id)
 	buf_add_str(info, "\n");
 }
 
-/* Does a kernel served have an NVMe driver: then the scans list NVMe too. */
-static bool ships_nvme(const struct planner *p)
+/*
+ * Does a kernel served have an NVMe driver, shipped or built in: then the
+ * scans list NVMe too.
+ */
+static bool serves_nvme(const struct planner *p)
 {
-	for (size_t i = 0; i < p->ks->nsets; i++)
-		for (size_t j = 0; j < p->ks->sets[i].n; j++)
-			if (!strcmp(p->ks->sets[i].v[j].name, "nvme"))
+	for (size_t i = 0; i < p->ks->nsets; i++) {
+		const struct modset *set = &p->ks->sets[i];
+
+		if (name_list_has(set->builtin, set->nbuiltin, "nvme"))
+			return true;
+		for (size_t j = 0; j < set->n; j++)
+			if (!strcmp(set->v[j].name, "nvme"))
 				return true;
+	}
 	return false;
 }
 
@@ -55,7 +63,7 @@ static int patch_init(struct planner *p)
 	if (!p->o->patch_init || !S_ISREG(p->in->init_node->mode))
 		return 0;
 	return initpatch_apply(p->in->init_node->data, p->in->init_node->size,
-			       ships_nvme(p), &p->a->patched, &p->a->patch);
+			       serves_nvme(p), &p->a->patched, &p->a->patch);
 }
 
 /*

@@ -60,8 +60,9 @@ static int resolve_modules(struct plan *p)
 			   req, n);
 	free(req);
 	for (size_t i = 0; !ret && i < p->ks.nsets; i++)
-		ret = userland_check_modules(&p->in.census, p->in.userland,
-					     &p->ks.sets[i]);
+		ret = userland_check_set(p->in.userland, &p->ks.sets[i],
+					 sets_kernel(&p->ks,
+						     p->ks.sets[i].release));
 	return ret;
 }
 

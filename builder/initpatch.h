@@ -6,8 +6,8 @@
  *	findknoppix $root $(listpartitions 'scd[0-9]*' ... 'sd[a-z][0-9]*')
  *	for BOOTDEV in $(listpartitions 'hd[a-z]' ... 'sd[a-z][0-9]*'); do
  * Every such call that lists sd names gets the names it lacks: vd names
- * where it has none, and NVMe names where the kernel ships nvme and it has
- * none. Nothing else changes.
+ * where it has none, and NVMe names where a kernel served has nvme (a
+ * module shipped, or built in) and it has none. Nothing else changes.
  */
 #ifndef MV_INITPATCH_H
 #define MV_INITPATCH_H
@@ -29,7 +29,7 @@ struct initpatch {
 
 /*
  * out receives the patched text when patched > 0; else it stays empty.
- * nvme: add NVMe names too (a kernel served ships the nvme module).
+ * nvme: add NVMe names too (a kernel served has nvme, shipped or built in).
  */
 int initpatch_apply(const uint8_t *text, size_t len, bool nvme, struct buf *out,
 		    struct initpatch *result);

@@ -32,7 +32,7 @@ struct input {
 	bool copy_init; /* init.orig a new entry; the input's /init stays */
 	bool break_init_link; /* /init's inode has other names too */
 	bool add_dir[3]; /* lib, lib/modules, OUR_DIR: not there yet */
-	struct census census; /* machines of its programs and modules */
+	struct census census; /* machines of its programs */
 	uint16_t userland;
 };
 

@@ -351,6 +351,19 @@ static const char *tree_relative(const struct modtree *t, const char *path)
 	return path;
 }
 
+char *modtree_source(const struct modtree *t, const char *path)
+{
+	char *source;
+
+	if (!t->image)
+		return xstrdup(path);
+	if (asprintf(&source, "%s/%s", t->label, tree_relative(t, path)) < 0) {
+		error_set("out of memory");
+		return NULL;
+	}
+	return source;
+}
+
 static int fetch_from_image(struct modtree *t, char *const *paths, size_t n,
 			    struct buf *out)
 {
@@ -384,9 +397,12 @@ static int fetch_from_image(struct modtree *t, char *const *paths, size_t n,
 				t->image->name, f.want[i]);
 	for (size_t i = 0; i < n && !ret; i++) {
 		struct buf stored = out[i];
+		char *source = modtree_source(t, paths[i]);
 
 		memset(&out[i], 0, sizeof(out[i]));
-		ret = module_unpack(f.want[i], &stored, &out[i]);
+		ret = source ? module_unpack(source, &stored, &out[i]) : -1;
+		free(source);
+		buf_free(&stored); /* when there was no name to give */
 	}
 out:
 	for (size_t i = 0; f.want && i < n; i++)

@@ -61,6 +61,14 @@ bool modimage_is_image(const char *path);
 int modimage_trees(struct modimage *m, char *const *want, size_t nwant,
 		   struct modtree **trees, size_t *ntrees);
 
+/*
+ * A module's file as the user knows it, for messages: in an image, the
+ * image and the path in it ("KNOPPIX/KNOPPIX: lib/modules/R/kernel/x.ko",
+ * as the tree's label), not the temporary directory libkmod was shown;
+ * on disk, the path libkmod gave.
+ */
+char *modtree_source(const struct modtree *t, const char *path);
+
 /* Module files by the paths libkmod gave for tree (n bufs in out). */
 int modtree_fetch(struct modtree *t, char *const *paths, size_t n,
 		  struct buf *out);

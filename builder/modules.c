@@ -72,9 +72,12 @@ static int fetch_planned(struct modtree *t, struct modplan_item *items,
 	if (!ret)
 		ret = modtree_fetch(t, paths, n, images);
 	for (size_t i = 0; !ret && i < n; i++) {
-		struct module *m = modset_push(set, items[i].name,
-					       items[i].path, &images[i]);
+		char *source = modtree_source(t, items[i].path);
+		struct module *m = source ? modset_push(set, items[i].name,
+							source, &images[i]) :
+					    NULL;
 
+		free(source);
 		if (!m)
 			ret = -1;
 		else

@@ -129,8 +129,8 @@ static int image_trees(struct kernel_sets *ks, struct modimage *img)
 	return ret;
 }
 
-static const struct kernel *kernel_for(const struct kernel_sets *ks,
-				       const char *release)
+const struct kernel *sets_kernel(const struct kernel_sets *ks,
+				 const char *release)
 {
 	for (size_t i = 0; i < ks->nkernels; i++)
 		if (!strcmp(ks->kernels[i].release, release))
@@ -194,7 +194,7 @@ static int match_kernels(struct kernel_sets *ks, struct medium *medium,
 	for (size_t i = 0; ks->nkernels && i < ks->nsets; i++) {
 		const struct modset *set = &ks->sets[i];
 
-		if (kernel_for(ks, set->release))
+		if (sets_kernel(ks, set->release))
 			continue;
 		if (ks->nkernels == 1)
 			return kernel_check(&ks->kernels[0], set);

@@ -32,4 +32,8 @@ int sets_resolve(struct kernel_sets *ks, const struct build_opts *o,
 		 struct medium *medium, const struct modreq *req, size_t nreq);
 void sets_free(struct kernel_sets *ks);
 
+/* The kernel of that release, or NULL (no kernel named). */
+const struct kernel *sets_kernel(const struct kernel_sets *ks,
+				 const char *release);
+
 #endif

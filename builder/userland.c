@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "userland.h"
 #include "elf.h"
+#include "kernel.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -16,8 +17,6 @@ void userland_census(const struct segment *seg, size_t nseg, struct census *c)
 			if (!S_ISREG(e->mode) ||
 			    !elf_read(e->data, e->size, &elf))
 				continue;
-			if (elf.type == ELF_REL)
-				c->module_machine = elf.machine;
 			if (elf.type != ELF_EXEC && elf.type != ELF_DYN)
 				continue;
 			if (elf.machine == ELF_MACHINE_386) {
@@ -45,23 +44,27 @@ int userland_detect(const struct census *c, uint16_t *machine)
 	return 0;
 }
 
-int userland_check_modules(const struct census *c, uint16_t userland,
-			   const struct modset *set)
+/* An i386 pre-init runs under a 64-bit kernel too, not the reverse. */
+static bool runs_under(uint16_t userland, uint16_t kernel)
 {
-	for (size_t i = 0; i < set->n; i++) {
-		uint16_t m = set->v[i].info.machine;
-		bool ok = m == userland ||
-			  (c->module_machine && m == c->module_machine) ||
-			  (userland == ELF_MACHINE_386 &&
-			   m == ELF_MACHINE_X86_64 && !c->module_machine);
+	return userland == kernel ||
+	       (userland == ELF_MACHINE_386 && kernel == ELF_MACHINE_X86_64);
+}
 
-		if (!ok)
-			return error_set(
-				"%s is a module for %s, but this minirt is for %s",
-				set->v[i].source, elf_machine_name(m),
-				elf_machine_name(c->module_machine ?
-							 c->module_machine :
-							 userland));
-	}
-	return 0;
+int userland_check_set(uint16_t userland, const struct modset *set,
+		       const struct kernel *k)
+{
+	uint16_t machine = k ? kernel_machine(k) : 0;
+
+	if (machine && !runs_under(userland, machine))
+		return error_set("%s is a %s kernel, but this minirt is for %s",
+				 k->label, k->is_64bit ? "64-bit" : "32-bit",
+				 elf_machine_name(userland));
+	/* The header does not say: the modules do (one machine a set). */
+	if (machine || !set->n || runs_under(userland, set->v[0].info.machine))
+		return 0;
+	return error_set("%s is a module for %s, but this minirt is for %s",
+			 set->v[0].source,
+			 elf_machine_name(set->v[0].info.machine),
+			 elf_machine_name(userland));
 }

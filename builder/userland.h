@@ -4,13 +4,13 @@
 #define MV_USERLAND_H
 
 #include "archive.h"
+#include "kernel.h"
 #include "modules.h"
 
-/* What machines the minirt's programs and modules are for. */
+/* What machines the minirt's programs are for. */
 struct census {
 	size_t i386, x86_64, other;
 	uint16_t other_machine;
-	uint16_t module_machine; /* of a .ko already in the minirt */
 };
 
 /* One pass over every file of the segments. */
@@ -20,11 +20,15 @@ void userland_census(const struct segment *seg, size_t nseg, struct census *c);
 int userland_detect(const struct census *c, uint16_t *machine);
 
 /*
- * Modules must be for the userland's machine or the kernel's: the machine of
- * modules already in the minirt, or x86_64 under an i386 userland (KNOPPIX
- * boots its 32-bit userland on a 64-bit kernel too).
+ * One kernel's set: the pre-init for the userland's machine must run under
+ * that kernel, the machine its header says (k, as the set's modules were
+ * checked against it), or where it does not say (no k, a header before
+ * Linux 3.8), the set's modules'. An i386 userland runs under a 64-bit
+ * kernel too: KNOPPIX boots its 32-bit userland on linux64. Modules the
+ * minirt already holds are for whatever kernels it served before: they
+ * say nothing about these.
  */
-int userland_check_modules(const struct census *c, uint16_t userland,
-			   const struct modset *set);
+int userland_check_set(uint16_t userland, const struct modset *set,
+		       const struct kernel *k);
 
 #endif

@@ -12,8 +12,8 @@
 # OUTDIR/modules.iso only the module trees (no filler)
 # OUTDIR/KNOPPIX-v4  modules.iso as cloop V4.0, header at the end, block
 #                    compressions mixed (zlib, none, xz, lz4, lzo)
-# The minirt has an i386 userland and no modules of its own: one minirt
-# for two kernels cannot carry either kernel's modules in /modules.
+# The minirt has an i386 userland and no modules of its own (test_build's
+# medium_minirt_holds_modules gives a copy a 686 one in /modules).
 # inner.iso is not kept (it is only filler around modules.iso's trees).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -166,8 +166,34 @@ make_media() {
 	small_cloop 686 "$work/kernel-without-modules/KNOPPIX"
 	bad_medium kernel-without-release
 	poke "$work/kernel-without-release/linux64" $((0x20e)) '\000\000'
+	# The 686 kernel cut short: its header and release whole, its code not;
+	# the rest of the medium good (it builds with the whole kernel).
+	head -c 100000 "$root/cache/kernels/686/vmlinuz" >"$work/linux-cut"
+	mkdir -p "$work/kernel-truncated"
+	ln "$medium/KNOPPIX" "$medium/linux64" "$medium/minirt.gz" "$work/kernel-truncated/"
+	cp "$work/linux-cut" "$work/kernel-truncated/linux"
 	head -c $(($(stat -c %s "$work/small-medium.iso") - 600000)) \
 		"$work/small-medium.iso" >"$work/truncated.iso"
+	# The amd64 tree's modules a build takes (every one at the top of its
+	# directory), virtio_ring.ko no module: in an ISO given with -m, and
+	# as a medium's cloop image. Messages name the image and the path in it.
+	local kver src tree=$work/broken-tree
+	kver=$(cat "$root/cache/kernels/amd64/kver")
+	src=$root/cache/kernels/amd64/dep/lib/modules/$kver
+	mkdir -p "$tree/lib/modules/$kver"
+	cp "$src"/modules.* "$tree/lib/modules/$kver/"
+	for d in crypto lib block arch/x86/crypto drivers/virtio drivers/block \
+		drivers/scsi drivers/nvme/host drivers/cdrom; do
+		mkdir -p "$tree/lib/modules/$kver/kernel/$d"
+		find "$src/kernel/$d" -maxdepth 1 -name '*.ko' \
+			-exec cp -t "$tree/lib/modules/$kver/kernel/$d/" {} +
+	done
+	echo "not a module" >"$tree/lib/modules/$kver/kernel/drivers/virtio/virtio_ring.ko"
+	genisoimage -quiet -R -o "$work/module-broken.iso" "$tree"
+	mkdir -p "$work/module-broken-cloop"
+	cp "$medium/linux64" "$medium/minirt.gz" "$work/module-broken-cloop/"
+	create_compressed_fs -q -L 1 -B 65536 "$work/module-broken.iso" \
+		"$work/module-broken-cloop/KNOPPIX" >/dev/null 2>&1
 	# An ISO whose KNOPPIX image is damaged, given with -m.
 	mkdir -p "$work/bad-image-iso/KNOPPIX"
 	cp "$work/cloop-offsets-out-of-order/KNOPPIX" "$work/bad-image-iso/KNOPPIX/"
@@ -320,6 +346,18 @@ check vermagic-not-a-release "$w/good.gz" "$w/mods-bad-vermagic" \
 	"its vermagic does not start with a kernel release"
 check medium-not-a-medium "$w/empty" --medium "neither a directory nor an ISO9660 image"
 check medium-no-minirt "$w/iso-tree/boot" --medium "no minirt.gz in it"
+ring=lib/modules/$(cat "$root/cache/kernels/amd64/kver")/kernel/drivers/virtio/virtio_ring.ko
+check module-broken-in-iso "$medium/minirt.gz" "$w/module-broken.iso" \
+	"minirt-virtio: $w/module-broken.iso: $ring is not a kernel module"
+check module-broken-in-cloop "$w/module-broken-cloop" --medium \
+	"minirt-virtio: $w/module-broken-cloop/KNOPPIX: $ring is not a kernel module"
+# What the 686 kernel's header says it holds: setup sectors (0: 4) after
+# the boot sector, then syssize 16-byte paragraphs.
+sects=$(od -An -tu1 -j$((0x1f1)) -N1 "$root/cache/kernels/686/vmlinuz")
+syssize=$(od -An -tu4 -j$((0x1f4)) -N4 "$root/cache/kernels/686/vmlinuz")
+cut="truncated: 100000 bytes, its header says at least $(((sects ? sects : 4) * 512 + 512 + syssize * 16))"
+check kernel-truncated "$w/kernel-truncated" --medium "$w/kernel-truncated/linux: $cut"
+check kernel-truncated-k "$medium/minirt.gz" "$mods686" "$w/linux-cut: $cut" -k "$w/linux-cut"
 
 # boot-entry: a KNOPPIX directory on "vda1" (mountinfo.good says so), then
 # one thing wrong at a time. Its stdout must stay empty.

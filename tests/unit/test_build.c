@@ -336,6 +336,173 @@ static void medium_two_images(void **state)
 	free(out);
 }
 
+/* How many times init.orig in out lists the NVMe names. */
+static size_t nvme_names_in(const char *out)
+{
+	uint8_t *init;
+	uint32_t mode;
+	size_t len = 0, n = 0, at = 0, want = strlen(INITPATCH_NVME);
+
+	init = unpacked(out, "init.orig", &len, &mode);
+	assert_non_null(init);
+	for (; at + want <= len; at++)
+		n += !memcmp(init + at, INITPATCH_NVME, want);
+	free(init);
+	return n;
+}
+
+/*
+ * A kernel with nvme built in (modules.builtin) has NVMe as much as one
+ * shipping the module: the three scans get NVMe names. Through the
+ * modules' own modinfo and through libkmod's index (depmod'd, as on a
+ * medium); without nvme at all, none.
+ */
+static void nvme_built_in(void **state)
+{
+	char *root = in_dir("nvme"), *tree, *kver = kernel_release();
+	char *in = in_dir("k6.gz"), *out = in_dir("nvme.gz");
+
+	(void)state;
+	tree = malloc(strlen(root) + strlen(kver) + 16);
+	assert_non_null(tree);
+	sprintf(tree, "%s/lib/modules/%s", root, kver);
+	/* Links to the cache's files: only new names are written. */
+	assert_int_equal(run("mkdir -p %s/lib/modules && cp -al %s %s && cd %s"
+			     " && rm kernel/drivers/nvme/host/nvme.ko && { cat "
+			     "modules.builtin; echo kernel/drivers/nvme/host/"
+			     "nvme.ko; } >b.new && mv b.new modules.builtin",
+			     root, modules, tree, tree),
+			 0);
+	assert_int_equal(build_with(tree, in, out, LAYOUT_MERGE, true), 0);
+	assert_int_equal(nvme_names_in(out), 3);
+	assert_int_equal(run("depmod -b %s %s", root, kver), 0);
+	assert_int_equal(build_with(tree, in, out, LAYOUT_MERGE, true), 0);
+	assert_int_equal(nvme_names_in(out), 3);
+	assert_int_equal(run("cd %s && grep -v /nvme.ko modules.builtin >b.new"
+			     " && mv b.new modules.builtin && depmod -b %s %s",
+			     tree, root, kver),
+			 0);
+	assert_int_equal(build_with(tree, in, out, LAYOUT_MERGE, true), 0);
+	assert_int_equal(nvme_names_in(out), 0);
+	free(root);
+	free(tree);
+	free(kver);
+	free(in);
+	free(out);
+}
+
+/* The 686 kernel's copy of a module: a 32-bit module of a real kernel. */
+static uint8_t *module_686(const char *name, size_t *len)
+{
+	char kver[128] = "", path[512];
+	FILE *f = fopen("cache/kernels/686/kver", "r");
+
+	assert_non_null(f);
+	assert_non_null(fgets(kver, sizeof(kver), f));
+	fclose(f);
+	kver[strcspn(kver, "\n")] = '\0';
+	snprintf(path, sizeof(path),
+		 "cache/kernels/686/nodep/lib/modules/%s/kernel/drivers/"
+		 "virtio/%s",
+		 kver, name);
+	return slurp(path, len);
+}
+
+/* A second gzip'd archive after minirt's: /modules/virtio_ring.ko (686). */
+static void add_32bit_module(const char *minirt)
+{
+	struct cpio_list l = { 0 };
+	struct buf plain = { 0 }, packed = { 0 };
+	size_t len;
+	uint8_t *ko = module_686("virtio_ring.ko", &len);
+	FILE *f = fopen(minirt, "ab");
+
+	assert_non_null(ko);
+	assert_non_null(f);
+	cpio_add(&l, "modules", S_IFDIR | 0755, NULL, 0);
+	cpio_add(&l, "modules/virtio_ring.ko", S_IFREG | 0644, ko,
+		 (uint32_t)len);
+	for (size_t i = 0; i < l.n; i++)
+		l.v[i].ino = (uint32_t)i + 1;
+	assert_int_equal(cpio_write(&l, &plain), 0);
+	assert_int_equal(
+		comp_compress(COMP_GZIP, plain.data, plain.len, &packed), 0);
+	assert_int_equal(fwrite(packed.data, 1, packed.len, f), packed.len);
+	assert_int_equal(fclose(f), 0);
+	cpio_free(&l);
+	buf_free(&plain);
+	buf_free(&packed);
+	free(ko);
+}
+
+/* Both kernels' virtio_ring in their own directories of out. */
+static void assert_both_sets(const char *out)
+{
+	static const char *const flavours[] = { "686", "amd64" };
+
+	for (size_t i = 0; i < 2; i++) {
+		char kver[128] = "", path[256];
+		uint8_t *ko;
+		uint32_t mode;
+		size_t len;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "cache/kernels/%s/kver",
+			 flavours[i]);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		assert_non_null(fgets(kver, sizeof(kver), f));
+		fclose(f);
+		kver[strcspn(kver, "\n")] = '\0';
+		snprintf(path, sizeof(path),
+			 "lib/modules/minirt-virtio/%s/virtio_ring.ko", kver);
+		ko = unpacked(out, path, &len, &mode);
+		assert_non_null(ko);
+		free(ko);
+	}
+}
+
+/*
+ * The minirt already holds a 32-bit module (/modules/virtio_ring.ko, as the
+ * seed's manual fix left one): it says nothing of linux64, whose set is
+ * checked against linux64 alone. Flat and as an ISO.
+ */
+static void medium_minirt_holds_modules(void **state)
+{
+	char *flat = in_dir("held"), *tree = in_dir("held-tree");
+	char *iso = in_dir("held.iso"), *out = in_dir("held.gz");
+	struct build_opts o = { .medium = flat,
+				.output = out,
+				.patch_init = true };
+
+	(void)state;
+	assert_int_equal(run("mkdir %s && cp -l build/fixtures/medium/flat/* "
+			     "%s/ && rm %s/minirt.gz && cp build/fixtures/"
+			     "medium/flat/minirt.gz %s/",
+			     flat, flat, flat, flat),
+			 0);
+	add_32bit_module(path_at(flat, "minirt.gz"));
+	assert_int_equal(build_run(&o), 0);
+	fflush(stdout);
+	assert_both_sets(out);
+
+	assert_int_equal(run("cp -al build/fixtures/medium/tree %s && rm "
+			     "%s/boot/isolinux/minirt.gz && cp %s/minirt.gz "
+			     "%s/boot/isolinux/ && genisoimage -quiet -R -J -o "
+			     "%s %s",
+			     tree, tree, flat, tree, iso, tree),
+			 0);
+	o.medium = iso;
+	o.force = true;
+	assert_int_equal(build_run(&o), 0);
+	fflush(stdout);
+	assert_both_sets(out);
+	free(flat);
+	free(tree);
+	free(iso);
+	free(out);
+}
+
 /* A killed build's temporary directory goes with the next build. */
 static void stale_tmpdir_removed(void **state)
 {
@@ -380,6 +547,8 @@ int main(void)
 		cmocka_unit_test(i386_userland),
 		cmocka_unit_test(medium_in_place),
 		cmocka_unit_test(medium_two_images),
+		cmocka_unit_test(medium_minirt_holds_modules),
+		cmocka_unit_test(nvme_built_in),
 		cmocka_unit_test(stale_tmpdir_removed),
 	};
 

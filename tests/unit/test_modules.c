@@ -7,6 +7,7 @@
 #include "modinfo.h"
 #include "modlist.h"
 #include "modules.h"
+#include "userland.h"
 
 /* The modules req asks for, out of the directory dir. */
 static int resolve(const char *dir, const struct modreq *req, size_t n,
@@ -261,6 +262,99 @@ static void kernel_version_match(void **state)
 	free(tree);
 }
 
+/* The 686 kernel's tree (cache/kernels/686), variant "nodep". */
+static char *modules_686(void)
+{
+	char kver[128] = "", path[512];
+	FILE *f = fopen("cache/kernels/686/kver", "r");
+
+	assert_non_null(f);
+	assert_non_null(fgets(kver, sizeof(kver), f));
+	fclose(f);
+	kver[strcspn(kver, "\n")] = '\0';
+	snprintf(path, sizeof(path), "cache/kernels/686/nodep/lib/modules/%s",
+		 kver);
+	return strdup(path);
+}
+
+/* The kernel in file, its header's protocol version set to protocol. */
+static void kernel_as(const char *file, uint16_t protocol, struct kernel *k)
+{
+	size_t len;
+	uint8_t *image = slurp(file, &len);
+
+	assert_non_null(image);
+	image[0x206] = (uint8_t)protocol;
+	image[0x207] = (uint8_t)(protocol >> 8);
+	assert_int_equal(kernel_parse(file, image, len, k), 0);
+	free(image);
+}
+
+/*
+ * Each set against its own kernel, both ways round; the pre-init against
+ * the kernel it runs under: an i386 one under either, an x86_64 one only
+ * under a 64-bit kernel. A header before Linux 3.8 (KNOPPIX 6's linux64,
+ * 3.0.4) does not say: the modules do.
+ */
+static void machines_per_kernel(void **state)
+{
+	static const struct modreq blk[] = { { "virtio_blk", true } };
+	char *tree64 = kernel_modules("nodep"), *tree32 = modules_686();
+	struct modset set64, set32;
+	struct kernel k64, k32, old64;
+
+	(void)state;
+	assert_int_equal(resolve(tree64, blk, 1, &set64), 0);
+	assert_int_equal(resolve(tree32, blk, 1, &set32), 0);
+	assert_int_equal(kernel_read(KERNEL_CACHE "/vmlinuz", &k64), 0);
+	assert_int_equal(kernel_read("cache/kernels/686/vmlinuz", &k32), 0);
+	assert_true(k32.bits_known);
+	assert_false(k32.is_64bit);
+	assert_int_equal(kernel_check(&k32, &set32), 0);
+	free(set64.release);
+	set64.release = strdup(k32.release);
+	assert_int_equal(kernel_check(&k32, &set64), -1);
+	assert_non_null(strstr(error_text(), "is for x86_64, but "
+					     "cache/kernels/686/vmlinuz is a "
+					     "32-bit kernel"));
+	free(set64.release);
+	set64.release = strdup(k64.release);
+
+	assert_int_equal(userland_check_set(ELF_MACHINE_386, &set64, &k64), 0);
+	assert_int_equal(userland_check_set(ELF_MACHINE_386, &set32, &k32), 0);
+	assert_int_equal(userland_check_set(ELF_MACHINE_X86_64, &set64, &k64),
+			 0);
+	assert_int_equal(userland_check_set(ELF_MACHINE_X86_64, &set32, &k32),
+			 -1);
+	assert_string_equal(error_text(),
+			    "cache/kernels/686/vmlinuz is a 32-bit kernel, but "
+			    "this minirt is for x86_64");
+	/* No kernel named: the modules tell. */
+	assert_int_equal(userland_check_set(ELF_MACHINE_386, &set64, NULL), 0);
+	assert_int_equal(userland_check_set(ELF_MACHINE_X86_64, &set32, NULL),
+			 -1);
+	assert_non_null(strstr(error_text(), ".ko is a module for i386, but "
+					     "this minirt is for x86_64"));
+
+	kernel_as(KERNEL_CACHE "/vmlinuz", 0x20b, &old64);
+	assert_false(old64.bits_known);
+	assert_int_equal(kernel_check(&old64, &set64), 0);
+	assert_int_equal(userland_check_set(ELF_MACHINE_386, &set64, &old64),
+			 0);
+	assert_int_equal(userland_check_set(ELF_MACHINE_X86_64, &set64, &old64),
+			 0);
+	assert_int_equal(userland_check_set(ELF_MACHINE_X86_64, &set32, &old64),
+			 -1);
+	assert_non_null(strstr(error_text(), "is a module for i386"));
+	kernel_free(&old64);
+	kernel_free(&k32);
+	kernel_free(&k64);
+	modset_free(&set32);
+	modset_free(&set64);
+	free(tree32);
+	free(tree64);
+}
+
 /* ext4's soft dependency is an alias, crypto-crc32c: found either way. */
 static void soft_dependency_alias(void **state)
 {
@@ -444,6 +538,7 @@ int main(void)
 		cmocka_unit_test(built_in),
 		cmocka_unit_test(bad_module_sets),
 		cmocka_unit_test(kernel_version_match),
+		cmocka_unit_test(machines_per_kernel),
 		cmocka_unit_test(soft_dependency_alias),
 		cmocka_unit_test(index_names_missing_file),
 		cmocka_unit_test(linked_and_oversized),
