@@ -26,6 +26,7 @@ static const char *const kernel_names[] = { "linux64", "linux" };
 struct entry_kernel {
 	const char *name;
 	char release[RELEASE_MAX];
+	bool bits_known; /* boot protocol 2.12 (Linux 3.8) and later say */
 	bool is_64bit;
 };
 
@@ -237,6 +238,7 @@ static int read_kernel(const char *dir, const char *real,
 		return -1;
 	}
 	snprintf(k->release, sizeof(k->release), "%s", kernel.release);
+	k->bits_known = kernel.bits_known;
 	k->is_64bit = kernel.is_64bit;
 	kernel_free(&kernel);
 	return 0;
@@ -257,7 +259,8 @@ static int find_kernels(const char *dir, struct entry_set *set)
 	}
 	if (!set->n)
 		return error_set("%s: no kernel in it (linux64 or linux)", dir);
-	if (set->n == 2 && !set->k[0].is_64bit && set->k[1].is_64bit) {
+	if (set->n == 2 && set->k[0].bits_known && !set->k[0].is_64bit &&
+	    set->k[1].is_64bit) {
 		struct entry_kernel first = set->k[0];
 
 		set->k[0] = set->k[1];
@@ -491,13 +494,17 @@ static void add_kernel_line(struct buf *out, const struct bootentry_opts *o,
 	buf_add_str(out, "\n");
 }
 
+/* "KNOPPIX 3.8.13 (linux64, 64-bit, virtio)"; the bits only where known. */
 static void add_title(struct buf *out, const struct entry_kernel *k)
 {
 	char title[RELEASE_MAX + 64], release[RELEASE_MAX];
+	const char *bits = "";
 
+	if (k->bits_known)
+		bits = k->is_64bit ? "64-bit, " : "32-bit, ";
 	copy_release(release, k->release);
-	snprintf(title, sizeof(title), "KNOPPIX %s (%s, %s-bit, virtio)",
-		 release, k->name, k->is_64bit ? "64" : "32");
+	snprintf(title, sizeof(title), "KNOPPIX %s (%s, %svirtio)", release,
+		 k->name, bits);
 	buf_add_str(out, title);
 }
 

@@ -19,13 +19,14 @@ static struct buf out;
  * A bzImage header that kernel_version() reads: HdrS, version string, and
  * as many bytes as its header says (setup_sects 0 counts as 4, syssize 0).
  */
-static void write_kernel(const char *name, const char *release, bool is_64bit)
+static void write_kernel_protocol(const char *name, const char *release,
+				  bool is_64bit, uint8_t minor)
 {
 	uint8_t image[5 * 512] = { 0 };
 	char path[600];
 
 	memcpy(image + 0x202, "HdrS", 4);
-	image[0x206] = 0x0f; /* boot protocol 2.15 */
+	image[0x206] = minor; /* boot protocol 2.minor */
 	image[0x207] = 0x02;
 	image[0x20f] = 0x01; /* version string at 0x100 + 0x200 */
 	image[0x236] = is_64bit ? 1 : 0;
@@ -33,6 +34,11 @@ static void write_kernel(const char *name, const char *release, bool is_64bit)
 		 release);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	write_bytes(path, image, sizeof(image));
+}
+
+static void write_kernel(const char *name, const char *release, bool is_64bit)
+{
+	write_kernel_protocol(name, release, is_64bit, 15);
 }
 
 /*
@@ -308,6 +314,24 @@ static void two_kernels(void **state)
 	assert_non_null(first);
 	assert_non_null(second);
 	assert_true(first < second);
+}
+
+/*
+ * Before boot protocol 2.12 (Linux 3.8, so KNOPPIX 6.x's 3.0.4-64) the
+ * header does not say whether a kernel is 64-bit: the title does not
+ * guess, and linux64 stays first.
+ */
+static void bits_unknown(void **state)
+{
+	(void)state;
+	write_kernel_protocol("linux64", "3.0.4-64", true, 10);
+	write_kernel_protocol("linux", "3.0.4", false, 10);
+	fs_on("/dev/vda1", "ext4");
+	assert_int_equal(entry(false, NULL, 0), 0);
+	assert_has("menuentry 'KNOPPIX 3.0.4-64 (linux64, virtio)' {\n");
+	assert_has("menuentry 'KNOPPIX 3.0.4 (linux, virtio)' {\n");
+	assert_true(strstr((char *)out.data, "(linux64, virtio)") <
+		    strstr((char *)out.data, "(linux, virtio)"));
 }
 
 /* A kernel the minirt has no modules for gets no entry: it could only fail. */
@@ -669,20 +693,35 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-		T(separate_boot_grub2),	     T(separate_boot_legacy),
-		T(root_only_grub2),	     T(root_only_legacy),
-		T(one_kernel_32bit),	     T(two_kernels),
-		T(two_kernels_by_bitness),   T(kernel_not_served),
-		T(bad_dir_no_kernel_served), T(options_appended),
-		T(console_replaces_default), T(bad_options),
-		T(bad_dir_missing),	     T(bad_dir_no_minirt),
-		T(bad_dir_no_kernel),	     T(bad_dir_no_knoppix),
-		T(bad_dir_minirt_not_ours),  T(bad_dir_kernel_not_bzimage),
-		T(bad_dir_not_on_partition), T(proc_mounts_and_dev_root),
-		T(mountinfo_dev_root),	     T(by_uuid_link),
-		T(nvme_and_whole_disk),	     T(last_mount_wins),
-		T(bind_mount_root),	     T(dir_is_mount_point),
-		T(escaped_mount_point),	     T(hostile_tables),
+		T(separate_boot_grub2),
+		T(separate_boot_legacy),
+		T(root_only_grub2),
+		T(root_only_legacy),
+		T(one_kernel_32bit),
+		T(two_kernels),
+		T(two_kernels_by_bitness),
+		T(kernel_not_served),
+		T(bits_unknown),
+		T(bad_dir_no_kernel_served),
+		T(options_appended),
+		T(console_replaces_default),
+		T(bad_options),
+		T(bad_dir_missing),
+		T(bad_dir_no_minirt),
+		T(bad_dir_no_kernel),
+		T(bad_dir_no_knoppix),
+		T(bad_dir_minirt_not_ours),
+		T(bad_dir_kernel_not_bzimage),
+		T(bad_dir_not_on_partition),
+		T(proc_mounts_and_dev_root),
+		T(mountinfo_dev_root),
+		T(by_uuid_link),
+		T(nvme_and_whole_disk),
+		T(last_mount_wins),
+		T(bind_mount_root),
+		T(dir_is_mount_point),
+		T(escaped_mount_point),
+		T(hostile_tables),
 #undef T
 	};
 
