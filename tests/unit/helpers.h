@@ -21,6 +21,7 @@
 
 /* The repository's root: tests run from there (make check). */
 #define KERNEL_CACHE "cache/kernels/amd64"
+#define KERNEL_CACHE_686 "cache/kernels/686"
 
 static inline char *temp_dir(void)
 {
@@ -79,17 +80,25 @@ static inline int run(const char *fmt, ...)
 	return system(cmd);
 }
 
-/* The cached amd64 kernel's release ("6.1.0-27-amd64"): never hard-coded. */
-static inline char *kernel_release(void)
+/* A cached kernel's release ("6.1.0-27-amd64"), cache one of
+ * cache/kernels/: never hard-coded. */
+static inline char *kernel_release_in(const char *cache)
 {
-	char kver[128] = "";
-	FILE *f = fopen(KERNEL_CACHE "/kver", "r");
+	char kver[128] = "", path[256];
+	FILE *f;
 
+	snprintf(path, sizeof(path), "%s/kver", cache);
+	f = fopen(path, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(kver, sizeof(kver), f));
 	fclose(f);
 	kver[strcspn(kver, "\n")] = '\0';
 	return strdup(kver);
+}
+
+static inline char *kernel_release(void)
+{
+	return kernel_release_in(KERNEL_CACHE);
 }
 
 /* The unpacked kernel's module tree: "nodep" as packaged, "dep" after depmod.

@@ -394,17 +394,13 @@ static void nvme_built_in(void **state)
 /* The 686 kernel's copy of a module: a 32-bit module of a real kernel. */
 static uint8_t *module_686(const char *name, size_t *len)
 {
-	char kver[128] = "", path[512];
-	FILE *f = fopen("cache/kernels/686/kver", "r");
+	char path[512], *kver = kernel_release_in(KERNEL_CACHE_686);
 
-	assert_non_null(f);
-	assert_non_null(fgets(kver, sizeof(kver), f));
-	fclose(f);
-	kver[strcspn(kver, "\n")] = '\0';
 	snprintf(path, sizeof(path),
-		 "cache/kernels/686/nodep/lib/modules/%s/kernel/drivers/"
-		 "virtio/%s",
+		 KERNEL_CACHE_686
+		 "/nodep/lib/modules/%s/kernel/drivers/virtio/%s",
 		 kver, name);
+	free(kver);
 	return slurp(path, len);
 }
 

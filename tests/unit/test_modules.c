@@ -265,15 +265,11 @@ static void kernel_version_match(void **state)
 /* The 686 kernel's tree (cache/kernels/686), variant "nodep". */
 static char *modules_686(void)
 {
-	char kver[128] = "", path[512];
-	FILE *f = fopen("cache/kernels/686/kver", "r");
+	char path[512], *kver = kernel_release_in(KERNEL_CACHE_686);
 
-	assert_non_null(f);
-	assert_non_null(fgets(kver, sizeof(kver), f));
-	fclose(f);
-	kver[strcspn(kver, "\n")] = '\0';
-	snprintf(path, sizeof(path), "cache/kernels/686/nodep/lib/modules/%s",
+	snprintf(path, sizeof(path), KERNEL_CACHE_686 "/nodep/lib/modules/%s",
 		 kver);
+	free(kver);
 	return strdup(path);
 }
 
