@@ -1,6 +1,6 @@
 #!/bin/bash
 # The boot's time bounds, measured inside the guest and compared within
-# one run (RUNS pairs of boots, default 7, one after the other so that
+# one run (RUNS pairs of boots, default 9, one after the other so that
 # neither guest takes CPU from the other; medians compared):
 # - an empty virtio-scsi controller adds at most 500 ms to the pre-init
 #   (its own total: modules + wait + own, from its summary line);
@@ -14,7 +14,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-runs=${RUNS:-7}
+runs=${RUNS:-9}
 found="KNOPPIX-INIT: found KNOPPIX/KNOPPIX on /dev/vda1"
 logs=build/boot
 
