@@ -229,6 +229,21 @@ int archive_read(struct archive *ar, const char *path)
 	return archive_parse(ar, bytes, len);
 }
 
+struct cpio_entry *archive_find(const struct archive *ar, size_t nseg,
+				const char *path, struct segment **seg)
+{
+	for (size_t s = nseg; s-- > 0;) {
+		long i = cpio_find(&ar->seg[s].entries, path);
+
+		if (i >= 0) {
+			if (seg)
+				*seg = &ar->seg[s];
+			return &ar->seg[s].entries.v[i];
+		}
+	}
+	return NULL;
+}
+
 void archive_release(struct archive *ar)
 {
 	for (size_t i = 0; i < ar->nseg; i++) {

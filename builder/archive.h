@@ -34,6 +34,13 @@ int archive_parse(struct archive *ar, uint8_t *bytes, size_t len);
 int archive_read(struct archive *ar, const char *path);
 void archive_release(struct archive *ar);
 
+/*
+ * The last entry named path in the first nseg segments (the kernel's last
+ * wins), or NULL; *seg, if seg, says which segment holds it.
+ */
+struct cpio_entry *archive_find(const struct archive *ar, size_t nseg,
+				const char *path, struct segment **seg);
+
 /* Read a whole file into memory: one of at most 2 GiB, or of at most max. */
 int read_file(const char *path, uint8_t **bytes, size_t *len);
 int read_file_max(const char *path, size_t max, uint8_t **bytes, size_t *len);

@@ -127,10 +127,7 @@ static bool serves(const struct archive *ar, const char *release)
 	char path[sizeof(OUR_DIR) + RELEASE_MAX];
 
 	snprintf(path, sizeof(path), OUR_DIR "/%s", release);
-	for (size_t s = 0; s < ar->nseg; s++)
-		if (cpio_find(&ar->seg[s].entries, path) >= 0)
-			return true;
-	return false;
+	return archive_find(ar, ar->nseg, path, NULL);
 }
 
 /*
@@ -141,13 +138,14 @@ static int keep_served(const char *dir, const struct archive *ar,
 		       struct entry_set *set)
 {
 	char kernels[NKERNELS * (RELEASE_MAX + 16)] = "";
+	bool served[NKERNELS];
 	size_t kept = 0, used = 0;
 
 	for (size_t i = 0; i < set->n; i++) {
 		const struct entry_kernel *k = &set->k[i];
 
-		if (serves(ar, k->release))
-			kept++;
+		served[i] = serves(ar, k->release);
+		kept += served[i];
 		used += (size_t)snprintf(kernels + used, sizeof(kernels) - used,
 					 "%s%s %s", i ? ", " : "", k->name,
 					 k->release);
@@ -160,7 +158,7 @@ static int keep_served(const char *dir, const struct archive *ar,
 	for (size_t i = 0; i < set->n; i++) {
 		const struct entry_kernel *k = &set->k[i];
 
-		if (serves(ar, k->release))
+		if (served[i])
 			set->k[kept++] = *k;
 		else
 			fprintf(stderr,
@@ -177,7 +175,6 @@ static int check_minirt(const char *dir, const char *real,
 {
 	char path[PATH_MAX];
 	struct archive ar;
-	bool ours = false;
 	int ret;
 
 	if (join(path, sizeof(path), real, "minirt.gz") < 0)
@@ -186,9 +183,7 @@ static int check_minirt(const char *dir, const char *real,
 		archive_release(&ar);
 		return error_prefix("%s/minirt.gz", dir);
 	}
-	for (size_t s = 0; s < ar.nseg && !ours; s++)
-		ours = cpio_find(&ar.seg[s].entries, BUILD_INFO) >= 0;
-	if (!ours)
+	if (!archive_find(&ar, ar.nseg, BUILD_INFO, NULL))
 		ret = error_set(
 			"%s/minirt.gz: not built by minirt-virtio, so it cannot find a virtio disk; run minirt-virtio build on it first",
 			dir);

@@ -20,16 +20,7 @@ void input_free(struct input *in)
 struct cpio_entry *input_find(struct input *in, const char *path,
 			      struct segment **seg)
 {
-	for (size_t s = in->nseg; s-- > 0;) {
-		long i = cpio_find(&in->ar.seg[s].entries, path);
-
-		if (i >= 0) {
-			if (seg)
-				*seg = &in->ar.seg[s];
-			return &in->ar.seg[s].entries.v[i];
-		}
-	}
-	return NULL;
+	return archive_find(&in->ar, in->nseg, path, seg);
 }
 
 /* Does any entry of the kept segments lie under the directory dir? */

@@ -439,24 +439,17 @@ static int check_directory(const struct output *o)
  */
 static void recorded_in(uint8_t *bytes, size_t len, struct file_id *id)
 {
+	struct cpio_entry *info = NULL;
 	struct archive ar;
+	char *text;
 
 	memset(id, 0, sizeof(*id));
 	if (archive_parse(&ar, bytes, len) == 0)
-		for (size_t s = ar.nseg; s-- > 0;) {
-			long i = cpio_find(&ar.seg[s].entries, BUILD_INFO);
-			char *text;
-
-			if (i < 0)
-				continue;
-			text = strndup(
-				(const char *)ar.seg[s].entries.v[i].data,
-				ar.seg[s].entries.v[i].size);
-			if (text)
-				file_id_read(text, id);
-			free(text);
-			break;
-		}
+		info = archive_find(&ar, ar.nseg, BUILD_INFO, NULL);
+	if (info && (text = strndup((const char *)info->data, info->size))) {
+		file_id_read(text, id);
+		free(text);
+	}
 	archive_release(&ar);
 	error_clear();
 }
@@ -496,11 +489,13 @@ static int check_orig_there(struct output *o, const uint8_t *bytes, size_t len,
 		o->orig_is_build = false;
 		return 0;
 	}
-	if (!recorded->known)
-		free(orig); /* the input is the original: .orig must be it */
-	else
+	/* If the input is the original, .orig must have been it. */
+	its_original.known = false;
+	if (recorded->known)
 		recorded_in(orig, orig_len, &its_original);
-	if (recorded->known && same_id(&its_original, recorded)) {
+	else
+		free(orig);
+	if (same_id(&its_original, recorded)) {
 		o->orig_is_build = true;
 		return 0;
 	}
