@@ -60,11 +60,23 @@ int userland_check_set(uint16_t userland, const struct modset *set,
 		return error_set("%s is a %s kernel, but this minirt is for %s",
 				 k->label, k->is_64bit ? "64-bit" : "32-bit",
 				 elf_machine_name(userland));
-	/* The header does not say: the modules do (one machine a set). */
-	if (machine || !set->n || runs_under(userland, set->v[0].info.machine))
-		return 0;
-	return error_set("%s is a module for %s, but this minirt is for %s",
-			 set->v[0].source,
-			 elf_machine_name(set->v[0].info.machine),
-			 elf_machine_name(userland));
+	if (machine)
+		return 0; /* kernel_check() held each module to it */
+	/* The header does not say: the modules do, all for one machine. */
+	for (size_t i = 0; i < set->n; i++) {
+		uint16_t m = set->v[i].info.machine,
+			 first = set->v[0].info.machine;
+
+		if (m != first)
+			return error_set(
+				"%s is a module for %s, but %s is for %s",
+				set->v[i].source, elf_machine_name(m),
+				set->v[0].source, elf_machine_name(first));
+		if (!runs_under(userland, m))
+			return error_set(
+				"%s is a module for %s, but this minirt is for %s",
+				set->v[i].source, elf_machine_name(m),
+				elf_machine_name(userland));
+	}
+	return 0;
 }

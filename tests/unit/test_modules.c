@@ -332,6 +332,13 @@ static void machines_per_kernel(void **state)
 	assert_non_null(strstr(error_text(), ".ko is a module for i386, but "
 					     "this minirt is for x86_64"));
 
+	/* Nor may a set mix machines, whatever its first module is for. */
+	set64.v[set64.n - 1].info.machine = ELF_MACHINE_386;
+	assert_int_equal(userland_check_set(ELF_MACHINE_386, &set64, NULL), -1);
+	assert_non_null(strstr(error_text(), ".ko is a module for i386, but "));
+	assert_non_null(strstr(error_text(), ".ko is for x86_64"));
+	set64.v[set64.n - 1].info.machine = ELF_MACHINE_X86_64;
+
 	kernel_as(KERNEL_CACHE "/vmlinuz", 0x20b, &old64);
 	assert_false(old64.bits_known);
 	assert_int_equal(kernel_check(&old64, &set64), 0);
