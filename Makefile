@@ -35,7 +35,7 @@ SANITIZE := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # libFuzzer targets (clang); each names the sources it needs.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := archive lists cmdline initpatch cloop mounts
+FUZZ_TARGETS := archive lists cmdline initpatch cloop mounts grubconf
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -DVERSION='"$(VERSION)"' \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-iquote builder -iquote init
@@ -48,6 +48,7 @@ fuzz_src_initpatch := builder/initpatch.c builder/buf.c
 fuzz_src_cloop := builder/cloop.c builder/isofs.c builder/source.c \
 	builder/buf.c
 fuzz_src_mounts := builder/mounts.c builder/buf.c
+fuzz_src_grubconf := builder/grubconf.c builder/buf.c
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
 .PHONY: all deps check unit unit-bins asan fuzz fuzz-bins bench demo install \

@@ -13,6 +13,35 @@
 
 size_t archive_plain_max = PLAIN_MAX;
 
+int read_text_max(const char *path, size_t max, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return error_set("%s: %s", path, strerror(errno));
+	for (;;) {
+		ssize_t n;
+
+		if (buf_reserve(out, 65536) < 0)
+			break;
+		n = read(fd, out->data + out->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return n ? error_set("%s: %s", path, strerror(errno)) :
+				   0;
+		}
+		out->len += (size_t)n;
+		if (out->len > max) {
+			error_set("%s: more than %zu bytes", path, max);
+			break;
+		}
+	}
+	close(fd);
+	return -1;
+}
+
 int read_file_max(const char *path, size_t max, uint8_t **bytes, size_t *len)
 {
 	struct stat st;

@@ -6,30 +6,35 @@
 #ifndef MV_BOOTENTRY_H
 #define MV_BOOTENTRY_H
 
-#include "buf.h"
+#include "archive.h"
+#include "kernel.h"
+#include "menu.h"
 
 #include <stdbool.h>
-
-/* Added unless the boot options name a console= of their own. */
-#define BOOTENTRY_CONSOLE "console=tty0 console=ttyS0,115200n8"
 
 struct bootentry_opts {
 	const char *dir; /* where minirt.gz, linux64/linux, KNOPPIX are */
 	bool grub_legacy; /* menu.lst, not grub.cfg */
 	char *const *boot_options; /* appended to the kernel line */
 	size_t nboot_options;
-	const char *mount_table; /* mountinfo or /proc/mounts text */
-	size_t mount_table_len;
-	const char *mount_table_name; /* for messages */
-	const char *dev_dir; /* "/dev": resolves /dev/disk/by-... links */
-	const char *sys_block; /* "/sys/block": names /dev/root */
+	struct partition_env env; /* the mount table, /dev, /sys/block */
 };
 
 /* The entries for o, appended to out; 0, or -1 with the error set. */
 int bootentry_write(const struct bootentry_opts *o, struct buf *out);
 
-/* 0 if word can go on a kernel line in grub.cfg and menu.lst as it is. */
-int bootentry_check_option(const char *word);
+/* The partition that holds path, refused unless GRUB can name the path. */
+int bootentry_locate(const struct partition_env *env, const char *path,
+		     struct partition *p);
+
+/* Whether a build of ours has modules for that kernel release. */
+bool bootentry_serves(const struct archive *ar, const char *release);
+
+/* A kernel read elsewhere, as an entry names it (k->path left as it is). */
+void bootentry_take_kernel(struct menu_kernel *k, const char *name,
+			   const struct kernel *kernel);
+/* linux64 before linux where the headers say which is 64-bit. */
+void bootentry_order_kernels(struct menu *m);
 
 /* argv[0] is "boot-entry"; usage() prints a problem and the usage. */
 int bootentry_command(int argc, char **argv, int (*usage)(const char *));

@@ -56,8 +56,7 @@ static int resolve_modules(struct plan *p)
 			"-m DIR is needed: the target kernel's modules (/lib/modules/<version>, a directory of .ko files, a KNOPPIX image or ISO), or --medium");
 	if (read_request(o, &req, &n) < 0)
 		return -1;
-	ret = sets_resolve(&p->ks, o, p->in.has_medium ? &p->in.medium : NULL,
-			   req, n);
+	ret = sets_resolve(&p->ks, o, &p->in, req, n);
 	free(req);
 	for (size_t i = 0; !ret && i < p->ks.nsets; i++)
 		ret = userland_check_set(p->in.userland, &p->ks.sets[i],
@@ -81,10 +80,30 @@ static int check_not_medium(const struct plan *p)
 		p->opts->output);
 }
 
-static int run_stages(struct plan *p)
+/*
+ * A file that -o --force replaces and that is not INPUT: its bytes, so
+ * that build_undo() can put it back.
+ */
+static int keep_replaced(struct plan *p)
+{
+	const struct output *o = &p->output;
+	uint8_t *bytes;
+	size_t len;
+
+	if (!p->opts->undoable || !o->exists || o->in_place)
+		return 0;
+	if (read_file_max(o->path, (size_t)1 << 31, &bytes, &len) < 0)
+		return error_prefix("%s", o->name);
+	p->replaced = (struct buf){ bytes, len, len };
+	return 0;
+}
+
+int build_prepare(struct plan *p, const struct build_opts *opts)
 {
 	const struct input *in = &p->in;
 
+	memset(p, 0, sizeof(*p));
+	p->opts = opts;
 	if (input_read(&p->in, p->opts) < 0 || check_not_medium(p) < 0 ||
 	    output_prepare(&p->output, p->opts->output, in->path, in->ar.bytes,
 			   in->ar.len, &in->recorded, p->opts->force) < 0 ||
@@ -92,20 +111,42 @@ static int run_stages(struct plan *p)
 	    additions_plan(&p->add, &p->in, &p->ks, &p->output.original,
 			   p->opts) < 0 ||
 	    layout_write(&p->in, &p->add, &p->out) < 0 ||
-	    output_commit(&p->output, &p->out) < 0)
+	    output_check_room(&p->output, p->out.len) < 0 ||
+	    keep_replaced(p) < 0)
 		return -1;
-	report(p);
 	return 0;
+}
+
+int build_commit(struct plan *p)
+{
+	return output_commit(&p->output, &p->out);
+}
+
+int build_undo(struct plan *p)
+{
+	const struct buf in = { p->in.ar.bytes, p->in.ar.len, p->in.ar.len };
+
+	return output_undo(&p->output, p->output.in_place ? &in : &p->replaced);
+}
+
+void build_free(struct plan *p)
+{
+	input_free(&p->in);
+	sets_free(&p->ks);
+	additions_free(&p->add);
+	buf_free(&p->out);
+	buf_free(&p->replaced);
 }
 
 int build_run(const struct build_opts *opts)
 {
-	struct plan p = { .opts = opts };
-	int ret = run_stages(&p);
+	struct plan p;
+	int ret = build_prepare(&p, opts);
 
-	input_free(&p.in);
-	sets_free(&p.ks);
-	additions_free(&p.add);
-	buf_free(&p.out);
+	if (!ret)
+		ret = build_commit(&p);
+	if (!ret)
+		report(&p);
+	build_free(&p);
 	return ret;
 }

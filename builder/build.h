@@ -19,8 +19,13 @@ struct build_opts {
 	size_t nkernels;
 	const char **drivers; /* --driver, beyond modules.list */
 	size_t ndrivers;
+	/* setup's: each kernel gets these unless the minirt's /modules has
+	 * them for it already (or it has them built in) */
+	const char **fs_drivers;
+	size_t nfs_drivers;
 	enum layout layout;
 	bool patch_init, force;
+	bool undoable; /* keep what --force replaces, for build_undo() */
 };
 
 /* Everything `minirt-virtio build` does; 0, or -1 with the error set. */

@@ -251,7 +251,7 @@ static int missing(struct resolver *r, const char *name, const char *needed_by,
 	}
 	fprintf(stderr, "minirt-virtio: warning: %s is not in %s; left out\n",
 		name, r->dir);
-	return 0;
+	return name_list_push(&r->set->missing, &r->set->nmissing, name);
 }
 
 /* Dependencies first, then the module itself. */

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "input.h"
+#include "modfile.h"
+#include "modinfo.h"
 #include "ours.h"
 
 #include <errno.h>
@@ -259,4 +261,77 @@ int input_read(struct input *in, const struct build_opts *o)
 	if (read_input(in, o) < 0)
 		return in->label ? error_prefix("%s", in->label) : -1;
 	return 0;
+}
+
+/* KNOPPIX's load_modules insmods these directories' modules at boot. */
+static bool in_load_dir(const char *path, const char **file)
+{
+	static const char *const dirs[] = { "modules/", "modules/scsi/" };
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t len = strlen(dirs[i]);
+
+		if (!strncmp(path, dirs[i], len) && !strchr(path + len, '/')) {
+			*file = path + len;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Is node a plain module (not compressed: insmod loads it) for release? */
+static bool module_for(const struct rootfs_node *node, const char *release)
+{
+	struct modinfo info = { 0 };
+	char *rel = NULL;
+	bool same;
+
+	if (!S_ISREG(node->mode) ||
+	    modinfo_read(node->data, node->size, &info) < 0) {
+		error_clear();
+		return false;
+	}
+	if (info.vermagic)
+		rel = vermagic_release(info.vermagic);
+	same = rel && !strcmp(rel, release);
+	free(rel);
+	modinfo_free(&info);
+	return same;
+}
+
+/* "ext4.ko" for "ext4" or "ext4.ko"; '-' and '_' alike, as the kernel. */
+static bool same_module(const char *file, const char *name)
+{
+	size_t len = strlen(file);
+	char *a, *b;
+	bool same;
+
+	if (len < 4 || strcmp(file + len - 3, ".ko"))
+		return false;
+	a = module_name_from(file);
+	b = module_name_from(name);
+	same = a && b && !strcmp(a, b);
+	free(a);
+	free(b);
+	error_clear();
+	return same;
+}
+
+bool input_has_module(const struct input *in, const char *name,
+		      const char *release)
+{
+	for (size_t s = 0; s < in->nseg; s++)
+		for (size_t i = 0; i < in->ar.seg[s].entries.n; i++) {
+			const char *path = cpio_path(
+					   &in->ar.seg[s].entries.v[i]),
+				   *file;
+			const struct rootfs_node *node;
+
+			if (in_load_dir(path, &file) &&
+			    same_module(file, name) &&
+			    !rootfs_lookup(&in->fs, path, true, NULL, &node) &&
+			    module_for(node, release))
+				return true;
+		}
+	return false;
 }

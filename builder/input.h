@@ -44,4 +44,11 @@ void input_free(struct input *in);
 struct cpio_entry *input_find(struct input *in, const char *path,
 			      struct segment **seg);
 
+/*
+ * Does the minirt's /modules (or /modules/scsi), which KNOPPIX's init
+ * loads at boot, hold the module name for that kernel release?
+ */
+bool input_has_module(const struct input *in, const char *name,
+		      const char *release);
+
 #endif

@@ -133,7 +133,22 @@ static int missing(const struct planner *p, const struct modreq *req)
 			req->name, p->label);
 	fprintf(stderr, "minirt-virtio: warning: %s is not in %s; left out\n",
 		req->name, p->label);
-	return 0;
+	return name_list_push(&p->set->missing, &p->set->nmissing, req->name);
+}
+
+/* Did the request only name modules built in (an alias: ext3 for ext4)? */
+static bool all_builtin(struct kmod_list *list)
+{
+	struct kmod_list *l;
+	bool all = true;
+
+	kmod_list_foreach (l, list) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		all &= !kmod_module_get_path(mod);
+		kmod_module_unref(mod);
+	}
+	return all;
 }
 
 static int plan_one(struct planner *p, const struct modreq *req)
@@ -154,6 +169,11 @@ static int plan_one(struct planner *p, const struct modreq *req)
 			ret = probe(p, mod);
 		kmod_module_unref(mod);
 	}
+	/* Said by the name asked for, which the report can find. */
+	if (!ret && all_builtin(list) &&
+	    !name_list_has(p->set->builtin, p->set->nbuiltin, req->name))
+		ret = name_list_push(&p->set->builtin, &p->set->nbuiltin,
+				     req->name);
 	kmod_module_unref_list(list);
 	return ret;
 }

@@ -4,6 +4,7 @@
 #include "build.h"
 #include "buf.h"
 #include "list.h"
+#include "setup.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -20,6 +21,22 @@ static const char usage_text[] =
 	"       minirt-virtio list INPUT\n"
 	"       minirt-virtio boot-entry [--grub-legacy] [--mount-table FILE] DIR\n"
 	"                                [-- BOOT OPTIONS...]\n"
+	"       minirt-virtio setup [--dry-run] [--writable] [--default] MEDIUM\n"
+	"                           [-- BOOT OPTIONS...]\n"
+	"       minirt-virtio setup --remove [--dry-run] [MEDIUM]\n"
+	"\n"
+	"setup (as root): boot KNOPPIX once from this host's GRUB. MEDIUM is\n"
+	"  KNOPPIX's ISO file (booted in place; the minirt is written beside it)\n"
+	"  or a directory of its files (minirt.gz rebuilt in place, the original\n"
+	"  kept as minirt.gz.orig), on a plain partition. Adds the driver of\n"
+	"  MEDIUM's filesystem, writes /etc/grub.d/"
+	"42_minirt-virtio and runs\n"
+	"  update-grub (GRUB legacy: a block in menu.lst), and makes the next boot\n"
+	"  only take KNOPPIX, with forensic (partitions mounted read-only).\n"
+	"      --writable         no forensic on the kernel line\n"
+	"      --default          KNOPPIX on every boot, not the next one only\n"
+	"      --dry-run          say what would be done; change nothing\n"
+	"      --remove           take away all that setup wrote\n"
 	"\n"
 	"build: write INPUT with virtio drivers loaded before its /init.\n"
 	"  -o, --output FILE      where to write; through a symbolic link, its\n"
@@ -204,5 +221,7 @@ int main(int argc, char **argv)
 		return list_command(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "boot-entry"))
 		return bootentry_command(argc - 1, argv + 1, usage);
-	return usage("the commands are build, list and boot-entry");
+	if (!strcmp(argv[1], "setup"))
+		return setup_command(argc - 1, argv + 1, usage);
+	return usage("the commands are setup, build, list and boot-entry");
 }

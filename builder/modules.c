@@ -102,6 +102,11 @@ static void free_plan(struct modplan_item *items, size_t n, struct modset *set)
 	free(set->builtin);
 	set->builtin = NULL;
 	set->nbuiltin = 0;
+	for (size_t i = 0; i < set->nmissing; i++)
+		free(set->missing[i]);
+	free(set->missing);
+	set->missing = NULL;
+	set->nmissing = 0;
 }
 
 /* What libkmod orders, again while stand-ins had to be made for it. */
@@ -231,6 +236,12 @@ void modset_free(struct modset *set)
 	for (size_t i = 0; i < set->nskipped_soft; i++)
 		free(set->skipped_soft[i]);
 	free(set->skipped_soft);
+	for (size_t i = 0; i < set->nmissing; i++)
+		free(set->missing[i]);
+	free(set->missing);
+	for (size_t i = 0; i < set->nin_minirt; i++)
+		free(set->in_minirt[i]);
+	free(set->in_minirt);
 	free(set->release);
 	free(set->from);
 	memset(set, 0, sizeof(*set));

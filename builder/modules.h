@@ -37,6 +37,10 @@ struct modset {
 	bool used_index; /* the order came from modules.dep */
 	char **skipped_soft; /* "dep (of module)": soft deps not found */
 	size_t nskipped_soft;
+	char **missing; /* asked for, optional, neither module nor built in */
+	size_t nmissing;
+	char **in_minirt; /* asked for, but the minirt's /modules has them */
+	size_t nin_minirt;
 };
 
 /*

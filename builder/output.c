@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -323,15 +324,25 @@ static int keep_original(struct output *o)
 	return 0;
 }
 
+static int new_mode(const struct output *o, int fd)
+{
+	if (!o->new_mode)
+		return umask_mode(fd, o->name);
+	if (fchmod(fd, o->new_mode) < 0)
+		return error_set("cannot write %s: %s", o->name,
+				 strerror(errno));
+	return 0;
+}
+
 static int set_attributes(const struct output *o, int fd)
 {
 	int old, ret;
 
 	if (!o->exists)
-		return umask_mode(fd, o->name);
+		return new_mode(o, fd);
 	old = open(o->path, O_RDONLY | O_CLOEXEC);
 	if (old < 0 && errno == ENOENT)
-		return umask_mode(fd, o->name); /* removed meanwhile */
+		return new_mode(o, fd); /* removed meanwhile */
 	if (old < 0)
 		return error_set("cannot read the mode of %s: %s", o->name,
 				 strerror(errno));
@@ -386,6 +397,62 @@ int output_commit(struct output *o, const struct buf *data)
 	}
 	sync_dir(o->path);
 	return 0;
+}
+
+/* Room for what is written beside it, a little for the metadata. */
+#define ROOM_SLACK 65536
+
+int output_check_room(const struct output *o, size_t len)
+{
+	char dir[PATH_MAX];
+	struct statvfs fs;
+	unsigned long long room;
+
+	split_path(o->path, dir);
+	if (statvfs(dir, &fs) < 0)
+		return error_set("cannot tell the room left beside %s: %s",
+				 o->name, strerror(errno));
+	room = (unsigned long long)fs.f_bavail * fs.f_frsize;
+	if (room < (unsigned long long)len + ROOM_SLACK)
+		return error_set(
+			"%s: not enough room for it: it needs %zu bytes, its file system has %llu free",
+			o->name, len, room);
+	return 0;
+}
+
+int output_replace(const char *path, const struct buf *data, unsigned mode)
+{
+	struct output o = { .name = path, .force = true, .new_mode = mode };
+	struct stat st;
+
+	if (strlen(path) >= sizeof(o.path))
+		return error_set("%s: the path is too long", path);
+	strcpy(o.path, path);
+	o.exists = stat(path, &st) == 0;
+	return output_commit(&o, data);
+}
+
+int output_undo(struct output *o, const struct buf *previous)
+{
+	struct output again = *o;
+
+	if (o->made_orig) {
+		if (rename(o->orig, o->path) < 0)
+			return error_set("cannot put %s back as %s: %s",
+					 o->orig, o->name, strerror(errno));
+		o->made_orig = false;
+		sync_dir(o->path);
+		return 0;
+	}
+	if (!o->exists) {
+		if (unlink(o->path) < 0 && errno != ENOENT)
+			return error_set("cannot remove %s: %s", o->name,
+					 strerror(errno));
+		sync_dir(o->path);
+		return 0;
+	}
+	again.orig_state = ORIG_NONE;
+	return output_commit(&again, previous);
 }
 
 /* -o through a symbolic link: the file it leads to is what GRUB reads. */

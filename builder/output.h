@@ -46,6 +46,7 @@ struct output {
 	bool made_orig; /* this build made .orig */
 	bool orig_is_build; /* .orig: a build of ours, not the original */
 	struct file_id original; /* the input's recorded original, or it */
+	unsigned new_mode; /* a new file's mode; 0: what the umask leaves */
 };
 
 /*
@@ -58,7 +59,23 @@ int output_prepare(struct output *o, const char *name, const char *input,
 		   const uint8_t *input_bytes, size_t input_len,
 		   const struct file_id *recorded, bool force);
 
+/* Whether o->path's file system has room for len bytes more. */
+int output_check_room(const struct output *o, size_t len);
+
 /* Write data to o->path; on failure everything is as it was. */
 int output_commit(struct output *o, const struct buf *data);
+
+/*
+ * path (a configuration file, not a minirt) replaced by data as atomically
+ * as OUTPUT is, its mode, owner and attributes kept; a new one gets mode.
+ */
+int output_replace(const char *path, const struct buf *data, unsigned mode);
+
+/*
+ * After output_commit(): what was there before, again. The original
+ * .orig kept goes back in place; a new file is removed; else previous
+ * (the bytes replaced) is written back.
+ */
+int output_undo(struct output *o, const struct buf *previous);
 
 #endif

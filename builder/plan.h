@@ -17,8 +17,21 @@ struct plan {
 	struct additions add; /* what is added */
 	struct output output; /* where it goes */
 	struct buf out; /* the new initramfs */
+	struct buf replaced; /* opts->undoable: the bytes -o --force replaces */
 };
 
+/*
+ * A build in steps, for setup, which writes more than the minirt and must
+ * take it all back if a later step fails: every stage but the writing
+ * (out holds the new initramfs, and there is room for it); the writing;
+ * putting back what was there. Each 0, or -1 with the error set.
+ */
+int build_prepare(struct plan *p, const struct build_opts *opts);
+int build_commit(struct plan *p);
+int build_undo(struct plan *p);
+void build_free(struct plan *p);
+
+/* What the build did, on stdout. */
 void report(const struct plan *p);
 
 #endif

@@ -147,6 +147,58 @@ static const struct modset *set_for(const struct kernel_sets *ks,
 	return NULL;
 }
 
+/*
+ * The request for one tree: req, then each of o's filesystem drivers that
+ * the minirt's /modules lacks for the tree's kernel (noted in set).
+ */
+static int tree_request(const struct kernel_sets *ks, const struct modtree *t,
+			const struct modreq *req, size_t nreq,
+			struct modreq **out, size_t *nout, struct modset *set)
+{
+	const struct build_opts *o = ks->opts;
+	struct modreq *r = xcalloc(nreq + o->nfs_drivers + 1, sizeof(*r));
+
+	if (!r)
+		return -1;
+	memcpy(r, req, nreq * sizeof(*r));
+	*nout = nreq;
+	for (size_t i = 0; i < o->nfs_drivers; i++) {
+		const char *name = o->fs_drivers[i];
+
+		if (t->release && input_has_module(ks->in, name, t->release)) {
+			if (name_list_push(&set->in_minirt, &set->nin_minirt,
+					   name) < 0) {
+				free(r);
+				return -1;
+			}
+			continue;
+		}
+		r[(*nout)++] = (struct modreq){ name, true };
+	}
+	*out = r;
+	return 0;
+}
+
+static int resolve_tree(struct kernel_sets *ks, struct modtree *t,
+			const struct modreq *req, size_t nreq,
+			const char *fallback, struct modset *set)
+{
+	struct modset found;
+	struct modreq *r;
+	size_t nr;
+	int ret;
+
+	memset(set, 0, sizeof(*set));
+	if (tree_request(ks, t, req, nreq, &r, &nr, set) < 0)
+		return -1;
+	ret = modules_resolve(t, r, nr, fallback, &found);
+	free(r);
+	found.in_minirt = set->in_minirt;
+	found.nin_minirt = set->nin_minirt;
+	*set = found;
+	return ret;
+}
+
 static int resolve_trees(struct kernel_sets *ks, const struct modreq *req,
 			 size_t nreq)
 {
@@ -158,8 +210,8 @@ static int resolve_trees(struct kernel_sets *ks, const struct modreq *req,
 		return -1;
 	for (size_t i = 0; i < ks->ntrees; i++) {
 		const struct modset *twin;
-		int ret = modules_resolve(&ks->trees[i], req, nreq, fallback,
-					  &ks->sets[ks->nsets]);
+		int ret = resolve_tree(ks, &ks->trees[i], req, nreq, fallback,
+				       &ks->sets[ks->nsets]);
 
 		ks->nsets++;
 		if (ret < 0)
@@ -285,12 +337,15 @@ static int find_sets(struct kernel_sets *ks, const struct build_opts *o,
 }
 
 int sets_resolve(struct kernel_sets *ks, const struct build_opts *o,
-		 struct medium *medium, const struct modreq *req, size_t nreq)
+		 struct input *in, const struct modreq *req, size_t nreq)
 {
+	struct medium *medium = in->has_medium ? &in->medium : NULL;
 	double start = now_ms();
 	int ret;
 
 	memset(ks, 0, sizeof(*ks));
+	ks->opts = o;
+	ks->in = in;
 	ret = find_sets(ks, o, medium, req, nreq);
 	ks->ms = now_ms() - start;
 	return ret;

@@ -9,6 +9,7 @@
 #define MV_SETS_H
 
 #include "build.h"
+#include "input.h"
 #include "kernel.h"
 #include "medium.h"
 #include "modules.h"
@@ -26,10 +27,16 @@ struct kernel_sets {
 	struct modset *sets; /* in the kernels' order */
 	size_t nsets;
 	double ms; /* to find and read them all */
+	const struct build_opts *opts;
+	const struct input *in; /* the minirt: what its /modules holds */
 };
 
+/*
+ * The sets for req, and for o's filesystem drivers where the minirt's
+ * /modules lacks them, from in's medium and o's -m and -k.
+ */
 int sets_resolve(struct kernel_sets *ks, const struct build_opts *o,
-		 struct medium *medium, const struct modreq *req, size_t nreq);
+		 struct input *in, const struct modreq *req, size_t nreq);
 void sets_free(struct kernel_sets *ks);
 
 /* The kernel of that release, or NULL (no kernel named). */

@@ -410,7 +410,7 @@ entry_case on-lvm 1 "which KNOPPIX's init cannot mount" \
 	"$k" --mount-table "$w/mountinfo.lvm"
 entry_case option-quote 2 "boot option lang='ja': GRUB would read its ''' specially" \
 	"$k" "${good[@]}" -- "lang='ja'"
-entry_case option-knoppix-dir 2 "works knoppix_dir= out from DIR" \
+entry_case option-knoppix-dir 2 "works it out from where the files are" \
 	"$k" "${good[@]}" -- knoppix_dir=x
 entry_case two-dirs 2 "boot-entry takes one DIR" "$k" "$k"
 entry_case unknown-option 2 "boot-entry takes --grub-legacy, --mount-table FILE" \

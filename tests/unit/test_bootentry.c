@@ -149,11 +149,11 @@ static int entry_for(const char *path, bool legacy, char **options,
 				    .grub_legacy = legacy,
 				    .boot_options = options,
 				    .nboot_options = noptions,
-				    .mount_table = table,
-				    .mount_table_len = strlen(table),
-				    .mount_table_name = "mountinfo",
-				    .dev_dir = dev,
-				    .sys_block = sys };
+				    .env = { .table = table,
+					     .table_len = strlen(table),
+					     .table_name = "mountinfo",
+					     .dev_dir = dev,
+					     .sys_block = sys } };
 	int ret;
 
 	snprintf(dev, sizeof(dev), "%s/dev", tmp);
@@ -400,7 +400,7 @@ static void bad_options(void **state)
 		"boot option a b: a space or control byte, which GRUB would split or drop");
 	assert_refused(
 		entry(true, dir_opt, 1),
-		"boot option knoppix_dir=elsewhere: boot-entry works knoppix_dir= out from DIR; leave it out");
+		"boot option knoppix_dir=elsewhere: minirt-virtio works it out from where the files are; leave it out");
 }
 
 static void bad_dir_missing(void **state)
@@ -677,11 +677,12 @@ static void hostile_tables(void **state)
 	{
 		size_t len = strlen(table + 31) + 31;
 		struct bootentry_opts o = { .dir = dir,
-					    .mount_table = table,
-					    .mount_table_len = len,
-					    .mount_table_name = "mountinfo",
-					    .dev_dir = "/nonexistent",
-					    .sys_block = "/nonexistent" };
+					    .env = { .table = table,
+						     .table_len = len,
+						     .table_name = "mountinfo",
+						     .dev_dir = "/nonexistent",
+						     .sys_block =
+							     "/nonexistent" } };
 
 		assert_int_equal(bootentry_write(&o, &out), -1);
 		assert_string_equal(error_text(),
