@@ -539,7 +539,6 @@ static void say_set_drivers(const struct adding *a, const struct modset *set)
 static void say_what(const struct adding *a, bool done)
 {
 	const struct grub_host *g = &a->st->grub;
-	const char *would = done ? "" : "would be ";
 
 	printf("minirt-virtio setup: KNOPPIX from %s (%s), on /dev/%s (%s)\n",
 	       a->part.real,
@@ -565,8 +564,8 @@ static void say_what(const struct adding *a, bool done)
 		printf("every boot: '%s' %sthe default (--default)\n", a->title,
 		       done ? "is " : "would be ");
 	else
-		printf("once: the next boot only %stakes '%s'; the one after, or a reset from the provider's panel, is this system again\n",
-		       would, a->title);
+		printf("once: the next boot only %s '%s'; the one after, or a reset from the provider's panel, is this system again\n",
+		       done ? "takes" : "would take", a->title);
 	if (a->o->writable)
 		printf("writable: no forensic on the kernel line, so KNOPPIX mounts partitions read-write (a dd image taken then is of a mounted filesystem)\n");
 	else

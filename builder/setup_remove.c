@@ -114,7 +114,21 @@ static void remove_minirt(const struct setup_record *r, bool dry)
 	}
 }
 
-/* grubenv's next_entry, if it still is the entry setup set. */
+/* Does text hold line (without its '\n') as a line of its own? */
+static bool has_line(const char *text, const char *line)
+{
+	size_t len = strlen(line);
+
+	for (const char *p = text; (p = strstr(p, line)); p++)
+		if ((p == text || p[-1] == '\n') && (p[len] == '\n' || !p[len]))
+			return true;
+	return false;
+}
+
+/*
+ * grubenv's next_entry, if it still is the entry setup set, or empty as
+ * GRUB leaves it once it has booted that entry.
+ */
 static int clear_once_grub2(const struct setup_state *st)
 {
 	const struct grub_host *g = &st->grub;
@@ -124,22 +138,24 @@ static int clear_once_grub2(const struct setup_state *st)
 	char want[MENU_TITLE_MAX + 16];
 	struct buf out = { 0 };
 	int status;
-	bool pending;
+	bool pending = false, used = false;
 
 	if (st->old.permanent || access(g->env, F_OK) < 0)
 		return 0;
 	status = run_command(list, NULL, &out);
-	snprintf(want, sizeof(want), "next_entry=%s\n", st->old.once);
-	pending = status == 0 && buf_add(&out, "", 1) == 0 &&
-		  strstr((char *)out.data, want);
+	snprintf(want, sizeof(want), "next_entry=%s", st->old.once);
+	if (status == 0 && buf_add(&out, "", 1) == 0) {
+		pending = has_line((char *)out.data, want);
+		used = has_line((char *)out.data, "next_entry=");
+	}
 	buf_free(&out);
 	if (status != 0)
 		return status < 0 ? -1 :
 				    error_set("%s list failed (exit %d)",
 					      g->editenv, status);
 	if (pending)
-		printf("once: the pending one-time entry is cleared\n");
-	return pending ? state_run(unset, NULL) : 0;
+		printf("once: the one-time entry, still pending, is cleared\n");
+	return pending || used ? state_run(unset, NULL) : 0;
 }
 
 static int remove_grub2(struct setup_state *st)

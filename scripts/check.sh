@@ -1,7 +1,9 @@
 #!/bin/bash
-# make check: unit tests, size bounds, the bad-input catalogue and the QEMU
-# boot tests. Every test prints a PASS or FAIL line; the last line is the
-# count, "N passed, N failed". Exit status 1 if anything failed.
+# make check: unit tests, size bounds, the bad-input catalogue, setup on
+# stand-in hosts, the QEMU boot tests and the VPS round trips. Every test
+# prints a PASS or FAIL line; the last line is the count, "N passed, N
+# failed". Exit status 1 if anything failed. check.sh vps (make check-vps):
+# the VPS round trips alone.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -10,6 +12,23 @@ mkdir -p build
 : >"$results"
 
 say() { echo "$1" | tee -a "$results"; }
+
+count() {
+	local passed failed
+	passed=$(grep -c '^PASS' "$results")
+	failed=$(grep -c '^FAIL' "$results")
+	echo
+	grep '^FAIL' "$results"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
+
+if [ "${1:-}" = vps ]; then
+	scripts/fetch-kernels.sh
+	tests/vps/cases.sh | tee -a "$results"
+	count
+	exit
+fi
 
 # cmocka's lines to PASS/FAIL lines; a crash fails the test it was in.
 unit() { # BINARY [LABEL]
@@ -191,13 +210,9 @@ console_lines() {
 	fi
 }
 console_lines
+tests/setup/run.sh | tee -a "$results"
 tests/boot/run.sh | tee -a "$results"
 tests/boot/rules.sh | tee -a "$results"
 tests/boot/timing.sh | tee -a "$results"
-
-passed=$(grep -c '^PASS' "$results")
-failed=$(grep -c '^FAIL' "$results")
-echo
-grep '^FAIL' "$results"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+tests/vps/cases.sh | tee -a "$results"
+count

@@ -15,10 +15,13 @@
 # The minirt has an i386 userland and no modules of its own (test_build's
 # medium_minirt_holds_modules gives a copy a 686 one in /modules).
 # inner.iso is not kept (it is only filler around modules.iso's trees).
+# MODULES="a b ...": a small medium instead (the VPS test's, copied onto a
+# disk): only those modules and what they need in each tree, no filler.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
 FILLER_MB=${FILLER_MB:-1100} # per file; four files
+[ -z "${MODULES:-}" ] || FILLER_MB=0
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$out/stage
@@ -26,10 +29,30 @@ rm -rf "$work" "$out/tree" "$out/flat"
 mkdir -p "$work/mods/lib/modules" "$work/dvd"
 trap 'rm -rf "$work"' EXIT
 
+# MODULES and their dependencies, by modprobe's reading of the index,
+# with the files that say what is built in, indexed again.
+some_modules() { # FLAVOUR KVER
+	local from=$root/cache/kernels/$1/dep to=$work/mods f
+	modprobe -d "$from" -S "$2" --show-depends -a $MODULES |
+		awk '$1 == "insmod" { print $2 }' | sort -u |
+		while read -r f; do
+			mkdir -p "$(dirname "$to${f#"$from"}")"
+			ln "$f" "$to${f#"$from"}"
+		done
+	for f in modules.builtin modules.builtin.modinfo modules.order; do
+		ln "$from/lib/modules/$2/$f" "$to/lib/modules/$2/$f"
+	done
+	depmod -b "$to" "$2"
+}
+
 for flavour in 686 amd64; do
 	kver=$(cat "$root/cache/kernels/$flavour/kver")
-	cp -al "$root/cache/kernels/$flavour/dep/lib/modules/$kver" \
-		"$work/mods/lib/modules/$kver"
+	if [ -n "${MODULES:-}" ]; then
+		some_modules "$flavour" "$kver"
+	else
+		cp -al "$root/cache/kernels/$flavour/dep/lib/modules/$kver" \
+			"$work/mods/lib/modules/$kver"
+	fi
 done
 genisoimage -quiet -R -o "$out/modules.iso" "$work/mods"
 "$root/build/mkcloop4" "$out/modules.iso" "$out/KNOPPIX-v4"
@@ -43,6 +66,7 @@ echo "KNOPPIX stand-in for minirt-virtio's tests" >"$work/dvd/etc/issue"
 # About as many directory records as a real KNOPPIX has (100,000 files),
 # before and after lib/modules: the walk reads them all.
 for top in bin usr/share/doc; do
+	[ "$FILLER_MB" != 0 ] || break
 	seq -f "$work/dvd/$top/pkg-%04g" 1000 | xargs mkdir -p
 	seq 1000 | awk -v d="$work/dvd/$top" '{
 		for (i = 1; i <= 50; i++) printf "%s/pkg-%04d/file-%02d\n", d, $1, i
