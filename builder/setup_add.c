@@ -297,11 +297,16 @@ static enum minirt_how how_written(const struct adding *a)
 
 static void fill_record(struct adding *a)
 {
+	const struct setup_state *st = a->st;
 	struct setup_record *r = &a->rec;
 
 	snprintf(r->medium, sizeof(r->medium), "%s", a->part.real);
 	snprintf(r->minirt, sizeof(r->minirt), "%s", a->minirt);
 	r->how = how_written(a);
+	/* Setup again: what was there before the first one still counts (the
+	 * .orig it made, the file it made beside the ISO). */
+	if (st->has_old && !strcmp(st->old.minirt, r->minirt))
+		r->how = st->old.how;
 	r->permanent = a->o->permanent;
 	snprintf(r->once, sizeof(r->once), "%s", a->title);
 }

@@ -174,6 +174,14 @@ twice_checks() { # CASE HOST
 			test "$(grep -c 'lang=en' "$2/boot/grub/grub.cfg")" = 0
 }
 round_trip twice iso twice_checks @/root/KNOPPIX.iso -- lang=en
+# In place twice: the second keeps the original the first kept, and
+# --remove still puts it back.
+twice_flat_checks() { # CASE HOST
+	setup flat @/boot/KNOPPIX -- lang=de &&
+		expect "$1" "the second setup forgot the original it must put back" \
+			has "$2/etc/grub.d/42_minirt-virtio" "minirt orig-made"
+}
+round_trip twice-flat flat twice_flat_checks @/boot/KNOPPIX
 
 # GRUB legacy: the block at the end of grub.conf (through menu.lst, the
 # link), default saved, each entry saving the host's default again, the
@@ -200,6 +208,12 @@ legacy_debian_checks() { # CASE HOST
 ln -s "$root/tests/setup/bin/grub-set-default.stub" "$w/grub-set-default"
 PATH=$w:$PATH round_trip legacy-debian legacy legacy_debian_checks @/boot/KNOPPIX
 rm "$w/grub-set-default"
+twice_legacy_checks() { # CASE HOST
+	setup legacy @/boot/KNOPPIX -- lang=de &&
+		expect "$1" "not one block, or not the second's" test \
+			"$(grep -c "BEGIN minirt-virtio\|lang=de" "$2/boot/grub/grub.conf")" = 3
+}
+round_trip twice-legacy legacy twice_legacy_checks @/boot/KNOPPIX
 
 # --dry-run: the same summary, and nothing changed at all.
 before=$(snapshot iso)
