@@ -343,7 +343,8 @@ int legacy_add(const char *menu, size_t len, const struct setup_record *r,
 
 		if (++line_no == r->default_line && r->default_was[0]) {
 			buf_add_str(out, "default saved");
-			buf_add(out, menu + end, next - end); /* its '\n' if any */
+			buf_add(out, menu + end, next - end); /* its '\n' if any
+							       */
 		} else {
 			buf_add(out, menu + at, next - at);
 		}
