@@ -25,7 +25,8 @@ static void round_trip(const char *menu, size_t len)
 	    legacy_plan(menu, len, &r) < 0)
 		goto out;
 	if (legacy_add(menu, len, &r, &entries, &added) < 0 ||
-	    legacy_remove((char *)added.data, added.len, &r, &back, &kept) < 0 ||
+	    legacy_remove((char *)added.data, added.len, &r, &back, &kept) <
+		    0 ||
 	    kept || back.len != len || (len && memcmp(back.data, menu, len)))
 		abort();
 out:
