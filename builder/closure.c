@@ -249,8 +249,7 @@ static int missing(struct resolver *r, const char *name, const char *needed_by,
 		return name_list_push(&r->set->skipped_soft,
 				      &r->set->nskipped_soft, note);
 	}
-	fprintf(stderr, "minirt-virtio: warning: %s is not in %s; left out\n",
-		name, r->dir);
+	/* The report says so, with the rest (report.c). */
 	return name_list_push(&r->set->missing, &r->set->nmissing, name);
 }
 

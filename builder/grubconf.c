@@ -9,7 +9,6 @@
 
 static const char *const how_names[] = {
 	[MINIRT_NEW] = "new",
-	[MINIRT_REPLACED] = "replaced",
 	[MINIRT_ORIG_MADE] = "orig-made",
 	[MINIRT_ORIG_KEPT] = "orig-kept",
 };
@@ -104,7 +103,7 @@ static int take_minirt(const char *value, size_t len, struct setup_record *r)
 			return take_path(value + n + 1, len - n - 1, r->minirt);
 		}
 	}
-	return error_set("not new, replaced, orig-made or orig-kept");
+	return error_set("not new, orig-made or orig-kept");
 }
 
 static int take_field(const char *key, size_t klen, const char *value,
@@ -314,6 +313,14 @@ int legacy_plan(const char *menu, size_t len, struct setup_record *r)
 		r->default_line = 1; /* added at the top */
 	r->joined = len && menu[len - 1] != '\n';
 	return 0;
+}
+
+bool legacy_boots_saved(const struct setup_record *r)
+{
+	size_t len = strlen(r->default_was), value;
+
+	return len && first_word(r->default_was, 0, len, "default", &value) &&
+	       len - value >= 5 && !memcmp(r->default_was + value, "saved", 5);
 }
 
 static void add_block(struct buf *out, const struct setup_record *r,

@@ -23,7 +23,6 @@
 /* What became of the minirt that setup wrote. */
 enum minirt_how {
 	MINIRT_NEW, /* a new file beside the ISO */
-	MINIRT_REPLACED, /* beside the ISO, over an earlier build of ours */
 	MINIRT_ORIG_MADE, /* in place; the original kept as .orig */
 	MINIRT_ORIG_KEPT, /* in place; a .orig there before was kept */
 };
@@ -69,6 +68,9 @@ int legacy_find_block(const char *menu, size_t len, size_t *start, size_t *end);
  * the entry it booted, if the line names one). menu must hold no block.
  */
 int legacy_plan(const char *menu, size_t len, struct setup_record *r);
+
+/* Did the default line say `default saved` already (saved_was unknown)? */
+bool legacy_boots_saved(const struct setup_record *r);
 
 /* menu.lst with the block (the record and entries) added, as planned. */
 int legacy_add(const char *menu, size_t len, const struct setup_record *r,

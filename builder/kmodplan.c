@@ -131,8 +131,7 @@ static int missing(const struct planner *p, const struct modreq *req)
 		return error_set(
 			"%s is neither in %s nor built into the kernel",
 			req->name, p->label);
-	fprintf(stderr, "minirt-virtio: warning: %s is not in %s; left out\n",
-		req->name, p->label);
+	/* The report says so, with the rest (report.c). */
 	return name_list_push(&p->set->missing, &p->set->nmissing, req->name);
 }
 

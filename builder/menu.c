@@ -73,7 +73,8 @@ static void copy_release(char *out, const char *version)
 }
 
 /* The bits only where the kernel's header says them. */
-void menu_title(const struct menu_kernel *k, char *out, size_t size)
+void menu_title(const struct menu_kernel *k, bool tagged, char *out,
+		size_t size)
 {
 	char release[RELEASE_MAX];
 	const char *bits = "";
@@ -81,8 +82,8 @@ void menu_title(const struct menu_kernel *k, char *out, size_t size)
 	if (k->bits_known)
 		bits = k->is_64bit ? "64-bit, " : "32-bit, ";
 	copy_release(release, k->release);
-	snprintf(out, size, "KNOPPIX %s (%s, %svirtio)", release, k->name,
-		 bits);
+	snprintf(out, size, "KNOPPIX %s (%s, %svirtio%s)", release, k->name,
+		 bits, tagged ? ", minirt-virtio setup" : "");
 }
 
 /* The flat copy's file: "/boot/KNOPPIX" + "/linux64"; the filesystem's
@@ -189,6 +190,15 @@ static void add_legacy_entry(struct buf *out, const struct menu *m,
 {
 	buf_add_str(out, "title ");
 	buf_add_str(out, title);
+	/* First: if the kernel cannot be loaded, the next boot is the
+	 * host's all the same. */
+	if (m->save_default) {
+		char line[32];
+
+		snprintf(line, sizeof(line), "\n\tsavedefault %u",
+			 m->saved_default);
+		buf_add_str(out, line);
+	}
 	buf_add_str(out, "\n\troot ");
 	buf_add_str(out, root);
 	buf_add_str(out, "\n");
@@ -196,13 +206,6 @@ static void add_legacy_entry(struct buf *out, const struct menu *m,
 	buf_add_str(out, "\tinitrd ");
 	add_minirt_path(out, m);
 	buf_add_str(out, "\n");
-	if (m->save_default) {
-		char line[32];
-
-		snprintf(line, sizeof(line), "\tsavedefault %u\n",
-			 m->saved_default);
-		buf_add_str(out, line);
-	}
 }
 
 int menu_write(const struct menu *m, struct buf *out)
@@ -224,7 +227,7 @@ int menu_write(const struct menu *m, struct buf *out)
 	if (m->grub_legacy)
 		add_legacy_root(&text, &m->part, root, sizeof(root));
 	for (size_t i = 0; i < m->n; i++) {
-		menu_title(&m->k[i], title, sizeof(title));
+		menu_title(&m->k[i], m->tagged, title, sizeof(title));
 		if (m->grub_legacy)
 			add_legacy_entry(&text, m, &m->k[i], title, root);
 		else

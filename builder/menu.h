@@ -17,7 +17,7 @@
 #define MENU_CONSOLE "console=tty0 console=ttyS0,115200n8"
 #define RELEASE_MAX 65 /* uname -r, as release_valid() allows it */
 #define MENU_KERNELS 2 /* linux64, linux */
-#define MENU_TITLE_MAX (RELEASE_MAX + 64)
+#define MENU_TITLE_MAX (RELEASE_MAX + 96)
 
 struct menu_kernel {
 	const char *name; /* "linux64", for the title */
@@ -43,6 +43,9 @@ struct menu {
 	bool save_default;
 	unsigned saved_default;
 	const char *by; /* "boot-entry", "setup": in the header comment */
+	/* setup's: in every title, so that GRUB's one-time entry, chosen by
+	 * title, is never an entry boot-entry printed for 40_custom */
+	bool tagged;
 };
 
 /* 0 if word can go on a kernel line in grub.cfg and menu.lst as it is. */
@@ -53,7 +56,11 @@ int menu_check_path(const char *what, const char *path);
 /* The entries, appended to out; 0, or -1 with the error set. */
 int menu_write(const struct menu *m, struct buf *out);
 
-/* "KNOPPIX 3.8.13 (linux64, 64-bit, virtio)": the entry's title. */
-void menu_title(const struct menu_kernel *k, char *out, size_t size);
+/*
+ * "KNOPPIX 3.8.13 (linux64, 64-bit, virtio)": the entry's title; tagged,
+ * "KNOPPIX 3.8.13 (linux64, 64-bit, virtio, minirt-virtio setup)".
+ */
+void menu_title(const struct menu_kernel *k, bool tagged, char *out,
+		size_t size);
 
 #endif

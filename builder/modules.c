@@ -4,9 +4,11 @@
 #include "kernel.h"
 #include "modinfo.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 bool name_list_has(char *const *list, size_t n, const char *name)
 {
@@ -202,6 +204,16 @@ static int set_release(struct modtree *t, const char *fallback,
 	return 0;
 }
 
+static bool has_builtin_list(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return (size_t)snprintf(path, sizeof(path), "%s/modules.builtin", dir) <
+		       sizeof(path) &&
+	       stat(path, &st) == 0;
+}
+
 int modules_resolve(struct modtree *tree, const struct modreq *req, size_t nreq,
 		    const char *fallback_release, struct modset *set)
 {
@@ -212,6 +224,7 @@ int modules_resolve(struct modtree *tree, const struct modreq *req, size_t nreq,
 	if (!set->from)
 		return -1;
 	set->used_index = tree->has_index;
+	set->knows_builtin = has_builtin_list(tree->dir);
 	ret = tree->has_index ? resolve_indexed(tree, req, nreq, set) :
 				closure_resolve(tree->dir, req, nreq, set);
 	if (!ret)

@@ -35,6 +35,7 @@ struct modset {
 	char **builtin; /* requested or needed, but built in */
 	size_t nbuiltin;
 	bool used_index; /* the order came from modules.dep */
+	bool knows_builtin; /* the tree has modules.builtin (Linux 2.6.33+) */
 	char **skipped_soft; /* "dep (of module)": soft deps not found */
 	size_t nskipped_soft;
 	char **missing; /* asked for, optional, neither module nor built in */

@@ -368,9 +368,14 @@ static int put_in_place(const struct output *o, const char *temp)
 
 int output_commit(struct output *o, const struct buf *data)
 {
-	char temp[PATH_MAX];
-	int fd = make_temp(o->path, o->name, temp), ret = 0;
+	char temp[PATH_MAX], dir[PATH_MAX];
+	int fd, ret = 0;
 
+	/* Not before: a build that writes nothing (setup --dry-run) leaves
+	 * the directory as it is. */
+	split_path(o->path, dir);
+	remove_stale_temps(dir);
+	fd = make_temp(o->path, o->name, temp);
 	if (fd < 0)
 		return -1;
 	if (write_all(fd, data->data, data->len) < 0)
@@ -635,7 +640,5 @@ int output_prepare(struct output *o, const char *name, const char *input,
 		o->original = *recorded;
 	else if (file_id_of(input_bytes, input_len, &o->original) < 0)
 		return -1;
-	split_path(o->path, dir);
-	remove_stale_temps(dir);
 	return 0;
 }

@@ -8,6 +8,7 @@
  * free. In place, the file replaced is first kept as OUTPUT.orig beside the
  * real file (a hard link, or an atomic copy where links are not had): the
  * original, or the previous build when the original is not there.
+ * Temporary files that killed builds left are removed before writing.
  */
 #ifndef MV_OUTPUT_H
 #define MV_OUTPUT_H
@@ -53,7 +54,7 @@ struct output {
  * Before any work: where to write and whether that is INPUT (input_bytes
  * its content), refusing what would lose or clobber a file. recorded: the
  * original INPUT says it was built from, if it is a build of ours (or
- * known false). Removes temporary files that killed builds left.
+ * known false).
  */
 int output_prepare(struct output *o, const char *name, const char *input,
 		   const uint8_t *input_bytes, size_t input_len,

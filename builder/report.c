@@ -52,6 +52,10 @@ static void report_set(const struct plan *p, const struct modset *set)
 	       set->n, total, devices_count_drivers(set));
 	for (size_t i = 0; i < set->nbuiltin; i++)
 		printf("  built in, skipped: %s\n", set->builtin[i]);
+	for (size_t i = 0; i < set->nmissing; i++)
+		fprintf(stderr,
+			"minirt-virtio: warning: %s is not in %s; left out\n",
+			set->missing[i], set->from);
 	for (size_t i = 0; i < set->nskipped_soft; i++)
 		printf("  soft dependency not found, skipped: %s\n",
 		       set->skipped_soft[i]);

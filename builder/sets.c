@@ -173,7 +173,9 @@ static int tree_request(const struct kernel_sets *ks, const struct modtree *t,
 			}
 			continue;
 		}
-		r[(*nout)++] = (struct modreq){ name, true };
+		/* Optional: without modules.builtin (Linux before 2.6.33)
+		 * a module not found may well be built in. */
+		r[(*nout)++] = (struct modreq){ name, false };
 	}
 	*out = r;
 	return 0;

@@ -6,6 +6,8 @@
 #include "runcmd.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,26 +18,45 @@
 
 int saved_take(struct saved *s, const char *path)
 {
+	char real[PATH_MAX];
+	struct stat st;
 	uint8_t *bytes;
 	size_t len;
 
 	saved_free(s);
-	if ((size_t)snprintf(s->path, sizeof(s->path), "%s", path) >=
+	if (!realpath(path, real))
+		snprintf(real, sizeof(real), "%s", path); /* not there yet */
+	if ((size_t)snprintf(s->path, sizeof(s->path), "%s", real) >=
 	    sizeof(s->path))
 		return error_set("%s: the path is too long", path);
-	if (access(path, F_OK) < 0 && errno == ENOENT)
+	if (stat(real, &st) < 0 && errno == ENOENT)
 		return 0;
-	if (read_file_max(path, CONFIG_MAX, &bytes, &len) < 0)
+	if (read_file_max(real, CONFIG_MAX, &bytes, &len) < 0)
 		return error_prefix("%s", path);
 	s->existed = true;
+	s->mode = st.st_mode & 07777;
 	s->bytes = (struct buf){ bytes, len, len };
 	return 0;
 }
 
-int saved_restore(const struct saved *s)
+static bool unchanged(const struct saved *s)
 {
 	uint8_t *now;
 	size_t len;
+	bool same;
+
+	if (read_file_max(s->path, CONFIG_MAX, &now, &len) < 0) {
+		error_clear();
+		return false;
+	}
+	same = len == s->bytes.len && !memcmp(now, s->bytes.data, len);
+	free(now);
+	return same;
+}
+
+int saved_restore(const struct saved *s)
+{
+	struct stat st;
 
 	if (!s->path[0])
 		return 0;
@@ -45,16 +66,13 @@ int saved_restore(const struct saved *s)
 					 strerror(errno));
 		return 0;
 	}
-	if (read_file_max(s->path, CONFIG_MAX, &now, &len) == 0) {
-		bool same = len == s->bytes.len &&
-			    !memcmp(now, s->bytes.data, len);
-
-		free(now);
-		if (same)
-			return 0;
-	}
-	error_clear();
-	return output_replace(s->path, &s->bytes, 0644);
+	if (!unchanged(s) && output_replace(s->path, &s->bytes, s->mode) < 0)
+		return -1;
+	if (stat(s->path, &st) == 0 && (st.st_mode & 07777) != s->mode &&
+	    chmod(s->path, s->mode) < 0)
+		return error_set("cannot give %s its mode back: %s", s->path,
+				 strerror(errno));
+	return 0;
 }
 
 void saved_free(struct saved *s)
@@ -63,20 +81,28 @@ void saved_free(struct saved *s)
 	memset(s, 0, sizeof(*s));
 }
 
-int state_run(char *const argv[], const char *input)
+/* A tool's output: its last line, and whether it says "Error". */
+static int run_and_check(char *const argv[], const char *input, bool says_error)
 {
 	struct buf out = { 0 };
 	char last[256];
 	int status = run_command(argv, input, &out);
+	bool error = says_error && buf_add(&out, "", 1) == 0 &&
+		     strstr((char *)out.data, "Error");
 
 	run_last_line(&out, last, sizeof(last));
 	buf_free(&out);
 	if (status < 0)
 		return -1;
-	if (status)
+	if (status || error)
 		return error_set("%s failed (exit %d)%s%s", argv[0], status,
 				 last[0] ? ": " : "", last);
 	return 0;
+}
+
+int state_run(char *const argv[], const char *input)
+{
+	return run_and_check(argv, input, false);
 }
 
 int state_regenerate(const struct setup_state *st)
@@ -111,8 +137,41 @@ int state_legacy_default(const struct setup_state *st, unsigned entry,
 		char *argv[] = { (char *)st->grub.shell, "--batch",
 				 "--no-floppy", NULL };
 
-		return state_run(argv, script);
+		/* Its batch mode exits 0 whatever a command said. */
+		return run_and_check(argv, script, true);
 	}
+}
+
+void state_hold_signals(sigset_t *was)
+{
+	sigset_t stop;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &stop, was);
+}
+
+int state_saved_entry(const struct setup_state *st, unsigned *entry)
+{
+	char path[PATH_MAX];
+	struct buf text = { 0 };
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "%s/boot/grub/default", st->o->host_root);
+	*entry = 0;
+	if (st->grub.set_default[0] && read_text_max(path, 4096, &text) == 0) {
+		for (size_t i = 0; i < text.len && text.data[i] >= '0' &&
+				   text.data[i] <= '9' && *entry < 100000;
+		     i++)
+			*entry = *entry * 10 + (unsigned)(text.data[i] - '0');
+		ret = 0;
+	}
+	error_clear();
+	buf_free(&text);
+	return ret;
 }
 
 static int read_old_record(struct setup_state *st)
@@ -170,47 +229,79 @@ void state_close(struct setup_state *st)
 static const char setup_usage[] =
 	"setup takes MEDIUM (a KNOPPIX ISO file or a directory of its files), [-- BOOT OPTIONS]";
 
-/* The options before MEDIUM; *i: the first word not an option. */
-static int parse_options(int argc, char **argv, int *i, struct setup_opts *o)
-{
-	for (*i = 1; *i < argc && argv[*i][0] == '-'; (*i)++) {
-		const char *a = argv[*i];
+enum {
+	OPT_REMOVE = 256,
+	OPT_DRY_RUN,
+	OPT_WRITABLE,
+	OPT_DEFAULT,
+	OPT_HOST_ROOT,
+	OPT_MOUNT_TABLE
+};
 
-		if (!strcmp(a, "--"))
-			break;
-		if (!strcmp(a, "--remove"))
+static const struct option setup_options[] = {
+	{ "remove", no_argument, NULL, OPT_REMOVE },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "writable", no_argument, NULL, OPT_WRITABLE },
+	{ "default", no_argument, NULL, OPT_DEFAULT },
+	{ "host-root", required_argument, NULL, OPT_HOST_ROOT },
+	{ "mount-table", required_argument, NULL, OPT_MOUNT_TABLE },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The options among argc words; getopt_long() puts MEDIUM at optind. */
+static int parse_options(int argc, char **argv, struct setup_opts *o)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", setup_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_REMOVE:
 			o->remove = true;
-		else if (!strcmp(a, "--dry-run"))
+			break;
+		case OPT_DRY_RUN:
 			o->dry_run = true;
-		else if (!strcmp(a, "--writable"))
+			break;
+		case OPT_WRITABLE:
 			o->writable = true;
-		else if (!strcmp(a, "--default"))
+			break;
+		case OPT_DEFAULT:
 			o->permanent = true;
-		else if (!strcmp(a, "--host-root") && *i + 1 < argc)
-			o->host_root = argv[++*i];
-		else if (!strcmp(a, "--mount-table") && *i + 1 < argc)
-			o->mount_table = argv[++*i];
-		else
+			break;
+		case OPT_HOST_ROOT:
+			o->host_root = optarg;
+			break;
+		case OPT_MOUNT_TABLE:
+			o->mount_table = optarg;
+			break;
+		default:
 			return -1;
+		}
 	}
 	return 0;
 }
 
+/*
+ * Before "--": options in any order and MEDIUM; after it, the boot
+ * options, which getopt_long() never sees.
+ */
 static int parse(int argc, char **argv, struct setup_opts *o,
 		 int (*usage)(const char *))
 {
-	int i;
+	int ends = 1;
 
-	if (parse_options(argc, argv, &i, o) < 0)
+	while (ends < argc && strcmp(argv[ends], "--"))
+		ends++;
+	if (parse_options(ends, argv, o) < 0)
 		return usage(setup_usage);
-	if (i < argc && strcmp(argv[i], "--"))
-		o->medium = argv[i++];
-	if (i < argc && strcmp(argv[i], "--"))
-		return usage("setup takes one MEDIUM");
-	if (i < argc)
-		i++; /* -- */
-	o->options = argv + i;
-	o->noptions = (size_t)(argc - i);
+	if (optind < ends)
+		o->medium = argv[optind++];
+	if (optind < ends)
+		return usage("setup takes one MEDIUM, then -- BOOT OPTIONS");
+	if (ends < argc)
+		ends++;
+	o->options = argv + ends;
+	o->noptions = (size_t)(argc - ends);
 	if (o->medium && !*o->medium)
 		return usage("MEDIUM needs a file name");
 	if (o->remove && (o->writable || o->permanent || o->noptions))

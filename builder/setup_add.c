@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ struct adding {
 	struct partition part; /* where the medium is */
 	bool iso;
 	char minirt[PATH_MAX]; /* the minirt written */
-	bool minirt_existed; /* ISO: an earlier build of ours beside it */
+	bool minirt_existed; /* ISO: an earlier setup's minirt beside it */
 	const char *fs_drivers[FS_DRIVERS_MAX];
 	size_t nfs_drivers;
 	struct build_opts bo;
@@ -148,25 +149,19 @@ static int minirt_beside_iso(struct adding *a)
 	return 0;
 }
 
-/* Beside the ISO, only a build of ours may be replaced. */
+/*
+ * Beside the ISO, only the minirt an earlier setup of this ISO wrote may
+ * be replaced: anything else there is the user's, whatever made it.
+ */
 static int check_minirt_beside(struct adding *a)
 {
-	struct archive ar;
-	bool ours;
+	const struct setup_state *st = a->st;
 
 	if (access(a->minirt, F_OK) < 0)
 		return 0;
-	if (archive_read(&ar, a->minirt) < 0) {
-		archive_release(&ar);
-		error_clear();
-		ours = false;
-	} else {
-		ours = archive_find(&ar, ar.nseg, BUILD_INFO, NULL) != NULL;
-		archive_release(&ar);
-	}
-	if (!ours)
+	if (!st->has_old || strcmp(st->old.minirt, a->minirt))
 		return error_set(
-			"%s is there and is not a minirt built by minirt-virtio; move it aside (setup writes the new minirt there)",
+			"%s is there already; move it aside (setup writes its minirt there, and --remove removes it)",
 			a->minirt);
 	a->minirt_existed = true;
 	return 0;
@@ -272,7 +267,7 @@ static int take_kernels(struct adding *a)
 		menu->k[0] = menu->k[1];
 		menu->k[1] = first;
 	}
-	menu_title(&menu->k[0], a->title, sizeof(a->title));
+	menu_title(&menu->k[0], true, a->title, sizeof(a->title));
 	return 0;
 }
 
@@ -290,7 +285,7 @@ static enum minirt_how how_written(const struct adding *a)
 	const struct output *out = &a->build.output;
 
 	if (a->iso)
-		return a->minirt_existed ? MINIRT_REPLACED : MINIRT_NEW;
+		return MINIRT_NEW;
 	return out->orig_state == ORIG_THERE ? MINIRT_ORIG_KEPT :
 					       MINIRT_ORIG_MADE;
 }
@@ -321,14 +316,30 @@ static int grub2_config(struct adding *a)
 	if (a->iso)
 		files[n++] = a->minirt;
 	for (size_t i = 0; !a->iso && i < a->menu.n; i++) {
-		snprintf(paths[i], sizeof(paths[i]), "%s/%s", a->part.real,
-			 a->menu.k[i].path);
+		if ((size_t)snprintf(paths[i], sizeof(paths[i]), "%s/%s",
+				     a->part.real,
+				     a->menu.k[i].path) >= sizeof(paths[i]))
+			return error_set("%s: the path is too long",
+					 a->part.real);
 		files[n++] = paths[i];
 	}
 	if (menu_write(&a->menu, &a->entries) < 0)
 		return -1;
 	generator_write(&a->rec, files, n, &a->entries, &a->config);
 	return a->config.data ? 0 : error_set("out of memory");
+}
+
+/*
+ * menu.lst boots its saved entry already: which one, from GRUB's
+ * /boot/grub/default (Debian's and upstream's, with grub-set-default), to
+ * save it again after KNOPPIX. Red Hat's GRUB keeps it in stage2.
+ */
+static int read_saved_entry(struct adding *a)
+{
+	if (state_saved_entry(a->st, &a->rec.saved_was) == 0)
+		return 0;
+	return error_set(
+		"it says `default saved`, and this GRUB keeps its saved entry where setup cannot read it, so setup could not boot that entry again after KNOPPIX; make the default line name the entry (default 0), then run setup again");
 }
 
 /* menu.lst without an earlier setup's block, then with this one's. */
@@ -346,6 +357,8 @@ static int legacy_config(struct adding *a)
 		ret = buf_add(&base, menu->bytes.data, menu->bytes.len);
 	if (!ret)
 		ret = legacy_plan((const char *)base.data, base.len, &a->rec);
+	if (!ret && legacy_boots_saved(&a->rec))
+		ret = read_saved_entry(a);
 	a->menu.save_default = !a->o->permanent;
 	a->menu.saved_default = a->rec.saved_was;
 	if (!ret)
@@ -368,6 +381,7 @@ static int plan_entries(struct adding *a)
 	m->forensic = !a->o->writable;
 	m->grub_legacy = a->st->grub.kind == GRUB_LEGACY;
 	m->by = "setup";
+	m->tagged = true;
 	if (take_kernels(a) < 0 || (a->iso && minirt_inner(a) < 0))
 		return -1;
 	fill_record(a);
@@ -386,33 +400,78 @@ static int check_old(struct adding *a)
 	return 0;
 }
 
+/*
+ * The kernel booted must have every driver the init needs: one that its
+ * modules.builtin does not list and KNOPPIX has no module for means the
+ * init can only stop at "Could not mount disk to /mnt-system.".
+ */
+static int check_drivers(const struct adding *a)
+{
+	const struct menu_kernel *k = &a->menu.k[0];
+	const struct kernel_sets *ks = &a->build.ks;
+
+	for (size_t i = 0; i < ks->nsets; i++) {
+		const struct modset *set = &ks->sets[i];
+
+		if (strcmp(set->release, k->release) || !set->knows_builtin)
+			continue;
+		for (size_t d = 0; d < a->nfs_drivers; d++)
+			if (name_list_has(set->missing, set->nmissing,
+					  a->fs_drivers[d]))
+				return error_set(
+					"KNOPPIX's kernel %s (%s) has no %s, neither as a module nor built in: its init could not mount /dev/%s",
+					k->release, k->name, a->fs_drivers[d],
+					a->part.dev);
+	}
+	return 0;
+}
+
 static int prepare(struct adding *a)
 {
 	if (locate_medium(a) < 0 || check_old(a) < 0 ||
-	    check_grub_writes(a) < 0 || build(a) < 0 || plan_entries(a) < 0)
+	    check_grub_writes(a) < 0 || build(a) < 0 || plan_entries(a) < 0 ||
+	    check_drivers(a) < 0)
 		return -1;
 	return 0;
 }
 
-/* Does grub.cfg, as made again, hold the entry booted? */
+/* How often text holds what. */
+static size_t occurrences(const char *text, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/*
+ * grub.cfg, as made again, must hold the entry booted once, once: GRUB
+ * boots the first entry of that title.
+ */
 static int check_cfg_has_entry(const struct adding *a)
 {
+	const struct grub_host *g = &a->st->grub;
 	char want[MENU_TITLE_MAX + 16];
-	uint8_t *cfg;
-	size_t len;
-	bool found;
+	struct buf cfg = { 0 };
+	size_t n;
 
-	if (read_file_max(a->st->grub.cfg, (size_t)16 << 20, &cfg, &len) < 0)
-		return error_prefix("%s", a->st->grub.cfg);
-	cfg[len] = '\0';
+	if (read_text_max(g->cfg, (size_t)16 << 20, &cfg) < 0 ||
+	    buf_add(&cfg, "", 1) < 0) {
+		buf_free(&cfg);
+		return -1;
+	}
 	snprintf(want, sizeof(want), "menuentry '%s'", a->title);
-	found = strstr((char *)cfg, want) != NULL;
-	free(cfg);
-	if (!found)
+	n = occurrences((char *)cfg.data, want);
+	buf_free(&cfg);
+	if (!n)
 		return error_set(
 			"%s ran, but %s has no entry '%s': does this host's GRUB run %s?",
-			a->st->grub.mkconfig, a->st->grub.cfg, a->title,
-			a->st->grub.generator);
+			g->mkconfig, g->cfg, a->title, g->generator);
+	if (n > 1)
+		return error_set(
+			"%s has %zu entries '%s', and GRUB would boot the first; remove the others (from /etc/grub.d/40_custom?)",
+			g->cfg, n, a->title);
 	return 0;
 }
 
@@ -429,15 +488,30 @@ static int set_once_grub2(struct adding *a)
 	return state_run(argv, NULL);
 }
 
+/*
+ * The generator first, with its record, but not executable yet (so that
+ * grub-mkconfig skips it): a setup killed at any later moment leaves what
+ * --remove needs to take everything away.
+ */
 static int write_grub2(struct adding *a)
 {
 	struct setup_state *st = a->st;
+	const char *gen = st->grub.generator;
 
 	if (saved_take(&st->cfg, st->grub.cfg) < 0)
 		return -1;
 	a->config_written = true;
-	if (output_replace(st->grub.generator, &a->config, 0755) < 0 ||
-	    state_regenerate(st) < 0 || check_cfg_has_entry(a) < 0)
+	if (output_replace(gen, &a->config, 0644) < 0)
+		return -1;
+	if (chmod(gen, 0644) < 0)
+		return error_set("cannot write %s: %s", gen, strerror(errno));
+	if (build_commit(&a->build) < 0)
+		return -1;
+	a->built = true;
+	if (chmod(gen, 0755) < 0)
+		return error_set("cannot make %s executable: %s", gen,
+				 strerror(errno));
+	if (state_regenerate(st) < 0 || check_cfg_has_entry(a) < 0)
 		return -1;
 	return a->o->permanent ? 0 : set_once_grub2(a);
 }
@@ -449,8 +523,9 @@ static int write_legacy(struct adding *a)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/boot/grub/default", a->o->host_root);
-	if (saved_take(&st->env_file, path) < 0)
+	if (saved_take(&st->env_file, path) < 0 || build_commit(&a->build) < 0)
 		return -1;
+	a->built = true;
 	a->config_written = true;
 	if (output_replace(st->grub.menu, &a->config, 0644) < 0)
 		return -1;
@@ -484,14 +559,14 @@ static void undo(struct adding *a)
 
 static int commit(struct adding *a)
 {
+	sigset_t was;
 	int ret;
 
-	if (build_commit(&a->build) < 0)
-		return -1;
-	a->built = true;
+	state_hold_signals(&was);
 	ret = a->st->grub.kind == GRUB_2 ? write_grub2(a) : write_legacy(a);
 	if (ret < 0)
 		undo(a);
+	sigprocmask(SIG_SETMASK, &was, NULL);
 	return ret;
 }
 
@@ -500,8 +575,6 @@ static const char *how_text(enum minirt_how how)
 	switch (how) {
 	case MINIRT_NEW:
 		return "new, beside the ISO";
-	case MINIRT_REPLACED:
-		return "over an earlier build of minirt-virtio";
 	case MINIRT_ORIG_MADE:
 		return "in place; the original is kept as minirt.gz.orig";
 	case MINIRT_ORIG_KEPT:
@@ -510,12 +583,26 @@ static const char *how_text(enum minirt_how how)
 	return "";
 }
 
-static bool listed(char *const *list, size_t n, const char *name)
+static bool is_fs_driver(const struct adding *a, const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(list[i], name))
+	for (size_t i = 0; i < a->nfs_drivers; i++)
+		if (!strcmp(a->fs_drivers[i], name))
 			return true;
 	return false;
+}
+
+/* What became of driver d in one kernel's set. */
+static const char *driver_fate(const struct modset *set, const char *d)
+{
+	if (name_list_has(set->in_minirt, set->nin_minirt, d))
+		return "in the minirt's /modules already";
+	if (name_list_has(set->builtin, set->nbuiltin, d))
+		return "built in";
+	if (!name_list_has(set->missing, set->nmissing, d))
+		return "added";
+	return set->knows_builtin ?
+		       "NOT FOUND: neither a module nor built in" :
+		       "not a module: built in, then (no modules.builtin to say)";
 }
 
 /* One kernel's filesystem drivers: added, built in, there already. */
@@ -525,17 +612,16 @@ static void say_set_drivers(const struct adding *a, const struct modset *set)
 
 	printf("  %s:", set->release);
 	for (size_t i = 0; i < a->nfs_drivers; i++) {
-		const char *d = a->fs_drivers[i];
-		const char *what =
-			listed(set->in_minirt, set->nin_minirt, d) ?
-				"in the minirt's /modules already" :
-			listed(set->builtin, set->nbuiltin, d) ?
-				"built in" :
-			listed(set->missing, set->nmissing, d) ?
-				"NOT FOUND: not a module, nor listed as built in" :
-				"added";
-
-		printf("%s %s %s", sep, d, what);
+		printf("%s %s %s", sep, a->fs_drivers[i],
+		       driver_fate(set, a->fs_drivers[i]));
+		sep = ",";
+	}
+	/* The default drivers a kernel lacks (nvme before Linux 3.3). */
+	sep = "; not in KNOPPIX, left out:";
+	for (size_t i = 0; i < set->nmissing; i++) {
+		if (is_fs_driver(a, set->missing[i]))
+			continue;
+		printf("%s %s", sep, set->missing[i]);
 		sep = ",";
 	}
 	printf("\n");

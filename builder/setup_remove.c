@@ -12,9 +12,11 @@
 #include "runcmd.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A build of ours: the original it records, or known false. */
@@ -101,7 +103,6 @@ static void remove_minirt(const struct setup_record *r, bool dry)
 {
 	switch (r->how) {
 	case MINIRT_NEW:
-	case MINIRT_REPLACED:
 		remove_beside(r, dry);
 		break;
 	case MINIRT_ORIG_MADE:
@@ -112,6 +113,12 @@ static void remove_minirt(const struct setup_record *r, bool dry)
 		       r->minirt, r->minirt);
 		break;
 	}
+}
+
+static void say_header(const struct setup_state *st)
+{
+	printf("minirt-virtio setup --remove: KNOPPIX from %s\n",
+	       st->old.medium);
 }
 
 /* Does text hold line (without its '\n') as a line of its own? */
@@ -129,7 +136,7 @@ static bool has_line(const char *text, const char *line)
  * grubenv's next_entry, if it still is the entry setup set, or empty as
  * GRUB leaves it once it has booted that entry.
  */
-static int clear_once_grub2(const struct setup_state *st)
+static int clear_once_grub2(const struct setup_state *st, bool *cleared)
 {
 	const struct grub_host *g = &st->grub;
 	char *list[] = { (char *)g->editenv, (char *)g->env, "list", NULL };
@@ -140,6 +147,7 @@ static int clear_once_grub2(const struct setup_state *st)
 	int status;
 	bool pending = false, used = false;
 
+	*cleared = false;
 	if (st->old.permanent || access(g->env, F_OK) < 0)
 		return 0;
 	status = run_command(list, NULL, &out);
@@ -153,33 +161,69 @@ static int clear_once_grub2(const struct setup_state *st)
 		return status < 0 ? -1 :
 				    error_set("%s list failed (exit %d)",
 					      g->editenv, status);
-	if (pending)
-		printf("once: the one-time entry, still pending, is cleared\n");
+	*cleared = pending;
 	return pending || used ? state_run(unset, NULL) : 0;
 }
 
+/* GRUB 2, each step undone if the regeneration fails. */
+static int regenerate_without(struct setup_state *st)
+{
+	const char *gen = st->grub.generator;
+	char first[1024];
+
+	/* Not executable: grub-mkconfig skips it, the record stays. */
+	if (chmod(gen, 0644) < 0)
+		return error_set("cannot change %s: %s", gen, strerror(errno));
+	if (state_regenerate(st) == 0)
+		return 0;
+	snprintf(first, sizeof(first), "%s", error_text());
+	if (saved_restore(&st->config) < 0 || saved_restore(&st->cfg) < 0 ||
+	    saved_restore(&st->env_file) < 0)
+		return error_set("%s; and it could not be put back: %s", first,
+				 error_text());
+	return error_set("%s; nothing was changed", first);
+}
+
+/*
+ * The one-time entry first, so that no boot of KNOPPIX is left armed;
+ * the generator, setup's record, last, so that --remove can run again
+ * whenever it stopped.
+ */
 static int remove_grub2(struct setup_state *st)
 {
-	if (saved_take(&st->cfg, st->grub.cfg) < 0)
+	bool cleared;
+
+	if (saved_take(&st->cfg, st->grub.cfg) < 0 ||
+	    saved_take(&st->env_file, st->grub.env) < 0 ||
+	    clear_once_grub2(st, &cleared) < 0 || regenerate_without(st) < 0)
 		return -1;
+	say_header(st);
+	if (cleared)
+		printf("once: the one-time entry, still pending, is cleared\n");
+	printf("GRUB 2: %s made again without the entries\n", st->grub.cfg);
+	remove_minirt(&st->old, false);
 	if (unlink(st->grub.generator) < 0)
 		return error_set("cannot remove %s: %s", st->grub.generator,
 				 strerror(errno));
-	if (state_regenerate(st) < 0) {
-		char first[1024];
-
-		snprintf(first, sizeof(first), "%s", error_text());
-		if (saved_restore(&st->config) < 0 ||
-		    saved_restore(&st->cfg) < 0)
-			return error_set("%s; and it could not be put back: %s",
-					 first, error_text());
-		return error_set("%s; nothing was changed", first);
-	}
-	printf("GRUB 2: removed %s, then ran %s\n", st->grub.generator,
-	       st->grub.mkconfig);
-	return clear_once_grub2(st);
+	printf("GRUB 2: removed %s\n", st->grub.generator);
+	return 0;
 }
 
+/*
+ * GRUB legacy's saved entry, where it still is one of ours (Debian's
+ * /boot/grub/default says; Red Hat's stage2 keeps it out of reach, so
+ * there it is set anyway): the default from before setup again.
+ */
+static int reset_legacy_default(const struct setup_state *st)
+{
+	unsigned saved;
+
+	if (state_saved_entry(st, &saved) == 0 && saved < st->old.entry)
+		return 0;
+	return state_legacy_default(st, st->old.saved_was, false);
+}
+
+/* The default first, the block (setup's record) last. */
 static int remove_legacy(struct setup_state *st)
 {
 	const struct saved *menu = &st->config;
@@ -189,17 +233,23 @@ static int remove_legacy(struct setup_state *st)
 				&st->old, &text, &kept);
 
 	if (!ret)
-		ret = output_replace(menu->path, &text, 0644);
+		ret = reset_legacy_default(st);
+	if (!ret) {
+		say_header(st);
+		remove_minirt(&st->old, false);
+	}
+	if (!ret)
+		ret = output_replace(menu->path, &text, menu->mode);
 	buf_free(&text);
 	if (ret)
 		return error_prefix("%s", menu->path);
 	printf("GRUB legacy: removed the block from %s%s\n", menu->path,
 	       kept ? "; its default line was changed since setup, so it stays" :
 		      ", and its default line is as it was");
-	return state_legacy_default(st, st->old.saved_was, false);
+	return 0;
 }
 
-int setup_remove(struct setup_state *st)
+static int check_medium(const struct setup_state *st)
 {
 	char real[PATH_MAX];
 
@@ -215,18 +265,26 @@ int setup_remove(struct setup_state *st)
 		return error_set(
 			"set up for %s, not for %s; nothing was changed",
 			st->old.medium, st->o->medium);
-	printf("minirt-virtio setup --remove: KNOPPIX from %s\n",
-	       st->old.medium);
+	return 0;
+}
+
+int setup_remove(struct setup_state *st)
+{
+	sigset_t was;
+	int ret;
+
+	if (check_medium(st) < 0)
+		return -1;
 	if (st->o->dry_run) {
+		say_header(st);
 		printf("GRUB: would remove what setup wrote to %s\n",
 		       st->config.path);
 		remove_minirt(&st->old, true);
 		printf("--dry-run: nothing was changed\n");
 		return 0;
 	}
-	if ((st->grub.kind == GRUB_2 ? remove_grub2(st) : remove_legacy(st)) <
-	    0)
-		return -1;
-	remove_minirt(&st->old, false);
-	return 0;
+	state_hold_signals(&was);
+	ret = st->grub.kind == GRUB_2 ? remove_grub2(st) : remove_legacy(st);
+	sigprocmask(SIG_SETMASK, &was, NULL);
+	return ret;
 }

@@ -12,10 +12,13 @@
 #include "partition.h"
 #include "setup.h"
 
-/* A file as it was before: its bytes, or that it was not there. */
+#include <signal.h>
+
+/* A file as it was before: its bytes and mode, or that it was not there. */
 struct saved {
-	char path[PATH_MAX];
+	char path[PATH_MAX]; /* symbolic links resolved */
 	bool existed;
+	unsigned mode;
 	struct buf bytes;
 };
 
@@ -36,7 +39,7 @@ int state_open(struct setup_state *st, const struct setup_opts *o);
 void state_close(struct setup_state *st);
 
 int saved_take(struct saved *s, const char *path);
-/* Write the bytes back (or remove the file) if it changed since. */
+/* Write the bytes and mode back (or remove the file) if they changed. */
 int saved_restore(const struct saved *s);
 void saved_free(struct saved *s);
 
@@ -49,9 +52,23 @@ int state_regenerate(const struct setup_state *st);
  */
 int state_run(char *const argv[], const char *input);
 
+/*
+ * GRUB legacy's saved entry, where it can be read: /boot/grub/default,
+ * beside grub-set-default (Debian's and upstream's GRUB; Red Hat's keeps
+ * it in stage2). 0, or -1 if it cannot.
+ */
+int state_saved_entry(const struct setup_state *st, unsigned *entry);
+
 /* GRUB legacy's default entry, for the next boot only or for good. */
 int state_legacy_default(const struct setup_state *st, unsigned entry,
 			 bool once);
+
+/*
+ * Ctrl-C, a hangup (the ssh session gone), a kill: held until setup has
+ * written everything, or put everything back (sigprocmask with was to
+ * deliver them then).
+ */
+void state_hold_signals(sigset_t *was);
 
 int setup_add(struct setup_state *st);
 int setup_remove(struct setup_state *st);

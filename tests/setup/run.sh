@@ -129,7 +129,7 @@ iso_checks() { # CASE HOST
 		expect "$c" "grub.cfg lost the host's own entry" has "$cfg" \
 			"menuentry 'Debian GNU/Linux'" &&
 		expect "$c" "no one-time entry in grubenv" has <(grub-editenv "$h/boot/grub/grubenv" list) \
-			"next_entry=KNOPPIX $(cat "$root/cache/kernels/amd64/kver") (linux64, 64-bit, virtio)" &&
+			"next_entry=KNOPPIX $(cat "$root/cache/kernels/amd64/kver") (linux64, 64-bit, virtio, minirt-virtio setup)" &&
 		expect "$c" "the minirt is no build of ours" has <("$mv" list "$h/root/KNOPPIX.minirt.gz") \
 			"lib/modules/minirt-virtio/build-info" &&
 		expect "$c" "ext4, loop and isofs not added for both kernels" \
@@ -183,6 +183,24 @@ twice_flat_checks() { # CASE HOST
 }
 round_trip twice-flat flat twice_flat_checks @/boot/KNOPPIX
 
+# CentOS 7 booted by EFI: grub2-mkconfig writes the ESP's grub.cfg, the
+# one in /boot/grub2 is stale.
+efi_checks() { # CASE HOST
+	expect "$1" "the ESP's grub.cfg lacks the entry" has \
+		"$2/boot/efi/EFI/centos/grub.cfg" "initrd /root/KNOPPIX.minirt.gz" &&
+		expect "$1" "the stale grub.cfg was written" \
+			test "$(cat "$2/boot/grub2/grub.cfg")" = "# stale" &&
+		expect "$1" "no one-time entry in the ESP's grubenv" has \
+			<(grub-editenv "$2/boot/efi/EFI/centos/grubenv" list) "next_entry=KNOPPIX"
+}
+host efi none
+mkdir -p "$w/efi/etc/grub.d" "$w/efi/boot/grub2" "$w/efi/boot/efi/EFI/centos"
+cp "$w/iso/etc/grub.d/10_linux" "$w/efi/etc/grub.d/"
+echo "# stale" >"$w/efi/boot/grub2/grub.cfg"
+HOST_ROOT=$w/efi grub2-mkconfig -o "$w/efi/boot/efi/EFI/centos/grub.cfg"
+grub-editenv "$w/efi/boot/efi/EFI/centos/grubenv" create
+round_trip efi-centos7 efi efi_checks @/root/KNOPPIX.iso
+
 # GRUB legacy: the block at the end of grub.conf (through menu.lst, the
 # link), default saved, each entry saving the host's default again, the
 # one-time entry by the grub shell (Red Hat's) or grub-set-default.
@@ -192,7 +210,10 @@ legacy_checks() { # CASE HOST
 		expect "$c" "no default saved" has "$conf" "default saved" &&
 		expect "$c" "no block" has "$conf" "### BEGIN minirt-virtio setup ###" &&
 		expect "$c" "no root (hd0,0) for /dev/vda1" has "$conf" "	root (hd0,0)" &&
-		expect "$c" "no savedefault 0" has "$conf" "	savedefault 0" &&
+		expect "$c" "no savedefault 0 first in the entry" has "$conf" \
+			"virtio, minirt-virtio setup)
+	savedefault 0
+	root (hd0,0)" &&
 		expect "$c" "the once not set by the grub shell" has "$LOG" \
 			"grub --batch --no-floppy: savedefault --default=1 --once"
 }
@@ -258,13 +279,27 @@ refused grubenv-on-lvm iso "GRUB cannot write beside $w/iso/boot/grub/grubenv at
 	@/root/KNOPPIX.iso
 on iso /dev/vda1 ext4
 echo "not ours" >"$w/iso/root/KNOPPIX.minirt.gz"
-refused minirt-not-ours iso "KNOPPIX.minirt.gz is there and is not a minirt built by minirt-virtio" \
+refused minirt-not-setups iso "KNOPPIX.minirt.gz is there already; move it aside" \
 	@/root/KNOPPIX.iso
 rm "$w/iso/root/KNOPPIX.minirt.gz"
 refused legacy-iso legacy "GRUB legacy cannot read a kernel out of an ISO file" \
 	@/root/KNOPPIX.iso
 FAIL_UPDATE=1 refused regenerate-fails iso "update-grub failed (exit 1): error: disk full; nothing was changed" \
 	@/root/KNOPPIX.iso
+# GRUB legacy booting its saved entry already: Debian's GRUB says which
+# (/boot/grub/default), each KNOPPIX entry saves it again; Red Hat's does
+# not, and setup refuses.
+sed -i 's/^default=0$/default saved/' "$w/legacy/boot/grub/grub.conf"
+printf '2\n#\n# WARNING: do not edit\n' >"$w/legacy/boot/grub/default"
+saved_checks() { # CASE HOST
+	expect "$1" "not savedefault 2, the saved entry before" \
+		has "$2/boot/grub/grub.conf" "	savedefault 2"
+}
+ln -s "$root/tests/setup/bin/grub-set-default.stub" "$w/grub-set-default"
+PATH=$w:$PATH round_trip legacy-saved-debian legacy saved_checks @/boot/KNOPPIX
+rm "$w/grub-set-default"
+refused legacy-saved-redhat legacy "it says \`default saved\`, and this GRUB keeps its saved entry where setup cannot read it" \
+	@/boot/KNOPPIX
 FAIL_UPDATE=1 refused regenerate-fails-flat flat "update-grub failed (exit 1): error: disk full; nothing was changed" \
 	@/boot/KNOPPIX
 IGNORE_OURS=1 refused generator-not-run iso "has no entry 'KNOPPIX" @/root/KNOPPIX.iso
@@ -272,6 +307,13 @@ ln -s "$root/tests/setup/bin/grub-editenv.fails" "$w/grub-editenv"
 PATH=$w:$PATH refused once-fails iso "grub-editenv failed (exit 1)" @/root/KNOPPIX.iso
 rm "$w/grub-editenv"
 refused remove-nothing iso "nothing to remove: there is no" --remove
+# --remove whose regeneration fails: everything as it was, the record
+# too, so that it can run again.
+if setup iso @/root/KNOPPIX.iso; then
+	FAIL_UPDATE=1 refused remove-regenerate-fails iso \
+		"update-grub failed (exit 1): error: disk full; nothing was changed" --remove
+	setup iso --remove || fail remove-again "$(cat "$w/iso.err")"
+fi
 if setup iso @/root/KNOPPIX.iso; then
 	refused other-medium iso "set up already for $w/iso/root/KNOPPIX.iso" @/boot/KNOPPIX
 	refused remove-other-medium iso "set up for $w/iso/root/KNOPPIX.iso, not for $w/iso/boot/KNOPPIX" \
@@ -288,6 +330,13 @@ create_compressed_fs -q -B 65536 "$w/nomods.iso" "$w/iso/boot/NOMODS/KNOPPIX" >/
 cp "$medium/flat/minirt.gz" "$medium/flat/linux64" "$w/iso/boot/NOMODS/"
 refused no-served-kernel iso "no modules for kernel $(cat "$root/cache/kernels/amd64/kver")" \
 	@/boot/NOMODS
+# The kernel booted has no driver for the partition's filesystem.
+PATH=$PATH:/usr/sbin:/sbin MODULES="virtio_pci virtio_blk virtio_scsi sd_mod virtio_balloon sr_mod nvme loop isofs" \
+	"$root/scripts/make-medium.sh" "$w/noext4" >/dev/null
+ln "$w/noext4/knoppix.iso" "$w/iso/root/NOEXT4.iso"
+refused no-fs-driver iso "KNOPPIX's kernel $(cat "$root/cache/kernels/amd64/kver") (linux64) has no ext4, neither as a module nor built in" \
+	@/root/NOEXT4.iso
+rm "$w/iso/root/NOEXT4.iso"
 # Not root.
 chmod 755 "$w" "$w/iso"
 before=$(snapshot iso)

@@ -64,7 +64,7 @@ static void hostile_records(void **state)
 	expect_bad_record("x\n" RECORD_PREFIX "colour blue\n",
 			  "line 2: colour: not a field setup writes");
 	expect_bad_record(RECORD_PREFIX "minirt old /x\n",
-			  "line 1: not new, replaced, orig-made or orig-kept");
+			  "line 1: not new, orig-made or orig-kept");
 	expect_bad_record(RECORD_PREFIX "title KNOPPIX\x01\n",
 			  "line 1: a control byte in a value");
 	expect_bad_record(RECORD_PREFIX "entry 12a\n", "line 1: not a number");

@@ -74,7 +74,7 @@ iso_case() {
 		"VPS-TEST: | undo: minirt-virtio setup --remove" \
 		"VPS-TEST: stage 1: rebooting into KNOPPIX" \
 		"$(summary 'vda vda1')" \
-		"KNOPPIX-INIT: /dev/vda1 mounted ro" \
+		"KNOPPIX-INIT: RW=ro; /dev/vda1 mounted ro" \
 		"KNOPPIX-INIT: found KNOPPIX/KNOPPIX on /dev/vda1 in /root/KNOPPIX.iso" \
 		"$back" "VPS-TEST: stage 3: no trace left"
 }
@@ -86,7 +86,7 @@ flat_case() {
 		"VPS-TEST: | undo: minirt-virtio setup --remove" \
 		"VPS-TEST: stage 1: rebooting into KNOPPIX" \
 		"$(summary 'vda vda1 vda2')" \
-		"KNOPPIX-INIT: /dev/vda1 mounted ro" \
+		"KNOPPIX-INIT: RW=ro; /dev/vda1 mounted ro" \
 		"KNOPPIX-INIT: found KNOPPIX/KNOPPIX on /dev/vda1" \
 		"$back" "VPS-TEST: stage 3: no trace left"
 }
