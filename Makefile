@@ -7,9 +7,27 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
 LIBS_PC := libkmod zlib liblzma libzstd liblz4 libarchive libiso9660 \
-	libcrypto libdeflate
+	libmd libdeflate
 HOST_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -DVERSION='"$(VERSION)"'
 HOST_LIBS = $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lbz2 -llzo2
+
+# make static: the same builder linked statically against musl and the
+# libraries scripts/static-libs.sh builds from Debian's source packages
+# (STATIC_PREFIX, set by the static target for each architecture).
+STATIC_ARCHES := x86_64 i386
+STATIC_CC_x86_64 := musl-gcc
+STATIC_CC_i386 := i386-linux-musl-gcc
+ifdef STATIC_PREFIX
+CC := $(STATIC_CC_$(STATIC_ARCH))
+HOST_CFLAGS += -isystem $(STATIC_PREFIX)/include
+HOST_LIBS = -static -s -Wl,--gc-sections -L$(STATIC_PREFIX)/lib -larchive \
+	-liso9660 -lcdio -lkmod -ldeflate -lmd -llzma -lzstd -llz4 -lbz2 \
+	-llzo2 -lz
+# Libraries built again (another version, another recipe): link again.
+STATIC_DONE := $(STATIC_PREFIX)/done
+endif
+# Where the pre-inits embedded are: the static builds embed the very same.
+PREINIT_DIR ?= $(B)
 
 # The pre-init: static, small, no stdio.
 PREINIT_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Os -static -s -fno-pie \
@@ -52,7 +70,7 @@ fuzz_src_grubconf := builder/grubconf.c builder/buf.c
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
 .PHONY: all deps check check-vps unit unit-bins asan fuzz fuzz-bins bench \
-	demo install clean
+	demo install static dist clean
 all: $(B)/minirt-virtio $(B)/gen-cpio $(B)/mangle-cpio $(B)/mkcloop4 \
 	$(B)/rootfs-view
 
@@ -68,15 +86,48 @@ $(B)/obj/%.o: %.c $(wildcard builder/*.h init/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c -o $@ $<
 
-$(B)/obj/builder/embed.o: builder/embed.S $(B)/preinit-x86_64 \
-		$(B)/preinit-i386 modules.list
+$(B)/obj/builder/embed.o: builder/embed.S $(PREINIT_DIR)/preinit-x86_64 \
+		$(PREINIT_DIR)/preinit-i386 modules.list
 	@mkdir -p $(@D)
-	$(CC) -c -o $@ $< -DPREINIT_X86_64='"$(B)/preinit-x86_64"' \
-		-DPREINIT_I386='"$(B)/preinit-i386"' \
+	$(CC) -c -o $@ $< -DPREINIT_X86_64='"$(PREINIT_DIR)/preinit-x86_64"' \
+		-DPREINIT_I386='"$(PREINIT_DIR)/preinit-i386"' \
 		-DMODULES_LIST='"modules.list"'
 
-$(B)/minirt-virtio: $(BUILDER_OBJ) $(B)/obj/builder/embed.o
-	$(CC) $(CFLAGS) -o $@ $^ $(HOST_LIBS)
+$(B)/minirt-virtio: $(BUILDER_OBJ) $(B)/obj/builder/embed.o $(STATIC_DONE)
+	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(HOST_LIBS)
+
+# One executable per architecture, each with both pre-inits and
+# modules.list; its libraries are built once and cached.
+static: $(B)/preinit-x86_64 $(B)/preinit-i386
+	@for arch in $(STATIC_ARCHES); do \
+		scripts/static-libs.sh $$arch >/dev/null & \
+	done; wait
+	@for arch in $(STATIC_ARCHES); do \
+		prefix=$$(scripts/static-libs.sh $$arch) || exit 1; \
+		$(MAKE) --no-print-directory B=$(B)/static-$$arch \
+			PREINIT_DIR=$(B) STATIC_ARCH=$$arch \
+			STATIC_PREFIX=$$prefix $(B)/static-$$arch/minirt-virtio \
+			$(B)/static-$$arch/oldkernel && \
+		cp $(B)/static-$$arch/minirt-virtio $(B)/minirt-virtio-$$arch || \
+		exit 1; \
+	done
+
+# The release: both static executables, the man page and the README's
+# part on using it, as minirt-virtio-VERSION.tar.gz (reproducible).
+DIST := minirt-virtio-$(VERSION)
+dist: static
+	rm -rf $(B)/$(DIST) && mkdir -p $(B)/$(DIST)
+	cp $(B)/minirt-virtio-x86_64 $(B)/minirt-virtio-i386 \
+		doc/minirt-virtio.1 $(B)/$(DIST)/
+	awk '/^## / { on = /^## Using it on a real KNOPPIX/ } on' README.md \
+		>$(B)/$(DIST)/README.md
+	tar --sort=name --mtime=@$${SOURCE_DATE_EPOCH:-0} --owner=0 --group=0 \
+		--numeric-owner -C $(B) -cf - $(DIST) | gzip -9 -n >$(B)/$(DIST).tar.gz
+
+# The old-kernel boots' PID 1 (tests/static/run.sh), built as the above.
+$(B)/oldkernel: tests/tools/oldkernel.c
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -Os -static -s \
+		-isystem $(STATIC_PREFIX)/include -o $@ $<
 
 # Test helper: a cpio from a gen_init_cpio list, no root needed.
 $(B)/gen-cpio: tests/tools/gen-cpio.c $(BUILDER_LIB_OBJ) $(B)/obj/builder/embed.o
@@ -128,7 +179,7 @@ asan:
 	$(MAKE) B=$(B)/asan CFLAGS='$(SANITIZE)' all unit-bins
 
 check: deps
-	$(MAKE) unit asan fuzz-bins
+	$(MAKE) unit asan fuzz-bins static
 	scripts/check.sh
 
 # The VPS round trips alone (make check runs them too).
@@ -137,7 +188,7 @@ check-vps: deps
 	scripts/check.sh vps
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all static
 	tests/boot/fixtures.sh
 	scripts/bench.sh
 

@@ -128,6 +128,18 @@ medium_row() { # LABEL MEDIUM
 		"$(echo "$whole / $ours" | bc -l)"
 }
 
+# The static executables (make static) against the dynamic one, the same
+# build; each ratio: the static one's time over the dynamic one's.
+static_row() { # LABEL ARGS...
+	local label=$1 dyn x64 x32
+	shift
+	dyn=$(time_ms "$mv" build --force "$@" -o "$b/static.gz")
+	x64=$(time_ms build/minirt-virtio-x86_64 build --force "$@" -o "$b/static.gz")
+	x32=$(time_ms build/minirt-virtio-i386 build --force "$@" -o "$b/static.gz")
+	printf '| %s | %s | %s | %s | %.2fx | %.2fx |\n' "$label" "$dyn" "$x64" \
+		"$x32" "$(echo "$x64 / $dyn" | bc -l)" "$(echo "$x32 / $dyn" | bc -l)"
+}
+
 {
 	echo "minirt-virtio benchmark, $(date -u +%Y-%m-%d), $(nproc) cores," \
 		"$(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n1), median of $runs"
@@ -147,6 +159,14 @@ medium_row() { # LABEL MEDIUM
 	echo "|---|---|---|---|---|---|---|---|---|"
 	medium_row "stand-in DVD, ISO file" "$f/medium/knoppix.iso"
 	medium_row "stand-in DVD, flat copy" "$f/medium/flat"
+	echo
+	echo "The static executables (musl, make static) against the dynamic one (glibc),"
+	echo "the same build (ms):"
+	echo
+	echo "| build | dynamic | static x86_64 | static i386 | x86_64/dynamic | i386/dynamic |"
+	echo "|---|---|---|---|---|---|"
+	static_row "KNOPPIX-like minirt, merge" -m "$mods" "$f/k6.gz"
+	static_row "stand-in DVD, ISO file" --driver ext4 --medium "$f/medium/knoppix.iso"
 	echo
 	echo "Boot (QEMU TCG, same kernel and virtio-blk disk, in turns): the pre-init's"
 	echo "own time (total less module loading and waiting for disks) and total, the"

@@ -211,6 +211,7 @@ console_lines() {
 }
 console_lines
 tests/setup/run.sh | tee -a "$results"
+tests/static/run.sh | tee -a "$results"
 tests/boot/run.sh | tee -a "$results"
 tests/boot/rules.sh | tee -a "$results"
 tests/boot/timing.sh | tee -a "$results"

@@ -25,7 +25,7 @@ cache=${MINIRT_VIRTIO_CACHE:-/var/cache/minirt-virtio}/debian-vps
 # Bump when the tarball's recipe changes (packages are hashed anyway).
 recipe=vps-base-2
 packages=(systemd-sysv udev kmod linux-image-amd64 grub-pc e2fsprogs util-linux
-	libkmod2 libarchive13 libiso9660-11 libdeflate0 libssl3 liblzo2-2 zlib1g
+	libkmod2 libarchive13 libiso9660-11 libdeflate0 libmd0 liblzo2-2 zlib1g
 	liblzma5 libzstd1 liblz4-1 libbz2-1.0 libcdio19)
 # The same disk every time: the MBR's disk id, each filesystem's UUID.
 label_id=0x6d727476

@@ -20,15 +20,6 @@ medium=$root/build/fixtures/vps-medium
 timeout_s=${VPS_TIMEOUT:-900}
 mkdir -p "$dir"
 
-# A small stand-in medium: the drivers setup and the pre-init load, only.
-make_medium() {
-	local init=$root/tests/fixtures/knoppix6-init
-	[ "$medium/knoppix.iso" -nt "$init" ] &&
-		[ "$medium/knoppix.iso" -nt "$root/scripts/make-medium.sh" ] && return
-	MODULES="$(grep -v '^#' "$root/modules.list" | cut -d' ' -f1 | tr '\n' ' ') ext4 loop isofs" \
-		"$root/scripts/make-medium.sh" "$medium"
-}
-
 # The payload over the VPS's /: make install's files, the round trip's
 # unit, its case, the medium where the user put it.
 payload() { # NAME LAYOUT KIND(iso|flat) [ORIGINAL]
@@ -108,7 +99,7 @@ orig_case() {
 	fi
 }
 
-make_medium || { echo "FAIL: vps medium (scripts/make-medium.sh)"; exit 1; }
+"$root/tests/vps/medium.sh" || { echo "FAIL: vps medium (tests/vps/medium.sh)"; exit 1; }
 # Debian's tarball once, before two cases would make it at once.
 "$root/scripts/make-vps.sh" base >/dev/null ||
 	{ echo "FAIL: vps Debian (scripts/make-vps.sh base)"; exit 1; }
