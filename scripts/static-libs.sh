@@ -6,8 +6,7 @@
 # ${MINIRT_VIRTIO_CACHE:-/var/cache/minirt-virtio}/static, keyed by this
 # recipe and every source version, so the next make static builds only
 # the project. Sources come from apt-get source (deps.sh adds the deb-src
-# entry); a version whose files the archive no longer has (a security
-# update's, once superseded) falls back to the installed -dev package's.
+# entry): the newest version the archive still has the files of.
 # Only what the builder uses is built: no programs, no optional codecs
 # inside libarchive and libkmod (the builder unpacks modules itself).
 # Needs musl-tools, gcc-i686-linux-gnu with musl-dev:i386, autoconf,
@@ -21,31 +20,37 @@ x86_64) cc=musl-gcc host=x86_64-linux-musl asm=/usr/include/x86_64-linux-gnu/asm
 i386) cc=i386-linux-musl-gcc host=i686-linux-musl asm=/usr/include/i386-linux-gnu/asm ;;
 *) echo "usage: static-libs.sh x86_64|i386" >&2 && exit 2 ;;
 esac
-# Source package, and the -dev package whose installed version stands in
-# when the archive lacks the candidate's files.
-libs=(zlib:zlib1g-dev xz-utils:liblzma-dev libzstd:libzstd-dev lz4:liblz4-dev
-	bzip2:libbz2-dev lzo2:liblzo2-dev libdeflate:libdeflate-dev
-	libmd:libmd-dev kmod:libkmod-dev libarchive:libarchive-dev
-	libcdio:libiso9660-dev)
+# Source packages, in the order they are built.
+libs=(zlib xz-utils libzstd lz4 bzip2 lzo2 libdeflate libmd kmod libarchive
+	libcdio)
 recipe=static-libs-1
 say() { echo "static-libs: $*" >&2; }
 die() { say "$*" && exit 1; }
 
 src=$cache/src
 mkdir -p "$src"
-# One build of an architecture's libraries at a time; the others wait.
-exec 9>"$cache/.lock-$arch"
-flock 9
 
-# The .dsc of the source package: the candidate's, or the installed one's.
-fetch() { # SOURCE DEV
-	local dsc
+# The versions of a source package the sources list knows, newest first.
+versions() { # SOURCE
+	apt-cache showsrc --only-source "$1" 2>/dev/null |
+		sed -n 's/^Version: //p' | sort -u |
+		while read -r v; do echo "$v"; done |
+		sort -r -V
+}
+
+# The .dsc of the source package: the newest version whose files the
+# archive still has (a security update's may be gone from the mirror).
+fetch() { # SOURCE
+	local dsc v
 	dsc=$(ls "$src/$1"_*.dsc 2>/dev/null | head -1)
 	[ -n "$dsc" ] && { echo "$dsc"; return; }
-	(cd "$src" && apt-get source --download-only -q "$1" >"$src/$1.log" 2>&1) ||
-		(cd "$src" && apt-get source --download-only -q \
-			"$1=$(dpkg-query -W -f='${source:Version}' "$2")" \
-			>>"$src/$1.log" 2>&1) || true
+	: >"$src/$1.log"
+	for v in $(versions "$1"); do
+		(cd "$src" && apt-get source --download-only -q "$1=$v" \
+			>>"$src/$1.log" 2>&1) && break
+		# What a failed download left, but a .dsc whose orig came.
+		ls "$src/$1_${v#*:}".dsc >/dev/null 2>&1 && break
+	done
 	dsc=$(ls -t "$src/$1"_*.dsc 2>/dev/null | head -1)
 	[ -n "$dsc" ] || die "cannot fetch the source of $1 (see $src/$1.log)"
 	echo "$dsc"
@@ -66,8 +71,14 @@ unpack() { # DSC DIR
 	tar -xf "$(dirname "$dsc")/${orig#* }" -C "$dir" --strip-components=1
 }
 
+# One fetch at a time (both architectures share the sources), then one
+# build of this architecture's libraries at a time.
+exec 8>"$cache/.lock-src" 9>"$cache/.lock-$arch"
+flock 8
 dscs=()
-for l in "${libs[@]}"; do dscs+=("$(fetch "${l%%:*}" "${l#*:}")"); done
+for l in "${libs[@]}"; do dscs+=("$(fetch "$l")"); done
+flock -u 8
+flock 9
 key=$( { echo "$recipe"; sha256sum "$0" | cut -d' ' -f1; for d in "${dscs[@]}"; do basename "$d"; done; } |
 	sha256sum | cut -c1-12)
 prefix=$cache/$arch-$key
@@ -152,7 +163,7 @@ build_libcdio() {
 }
 
 for i in "${!libs[@]}"; do
-	name=${libs[i]%%:*}
+	name=${libs[i]}
 	dir=$work/$name
 	unpack "${dscs[i]}" "$dir"
 	say "$arch: $(basename "${dscs[i]}" .dsc)"
