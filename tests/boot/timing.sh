@@ -2,8 +2,13 @@
 # The boot's time bounds, measured inside the guest and compared within
 # one run (RUNS pairs of boots, default 9, one after the other so that
 # neither guest takes CPU from the other; medians compared):
-# - an empty virtio-scsi controller adds at most 500 ms to the pre-init
-#   (its own total: modules + wait + own, from its summary line);
+# - an empty virtio-scsi controller adds at most 500 ms to the pre-init's
+#   wait and own time (from its summary line): the 5 s timeout it cost
+#   before it waited on the controllers would show there. The kernel's scan
+#   of the empty host (256 targets probed) is inside virtio_scsi's load,
+#   not the pre-init's to shorten, and its time varies with the machine
+#   under TCG (250 to 900 ms on machines of one kind): it is printed, not
+#   bounded;
 # - the time to KNOPPIX's "found" line (/proc/uptime there, less the
 #   kernel's stamp on "Run /init as init process") is at most 0.9 of that
 #   with the seed's shell edits (scripts/make-seed-minirt.sh) inserting the
@@ -24,18 +29,23 @@ boot() { # NAME INITRD DEVICES
 	tests/boot/boot-one.sh "$1" amd64 "$2" "$3" "" "$found" >/dev/null
 }
 
-# RUNS pairs of boots, A then B; prints "MEDIAN_A MEDIAN_B".
+# RUNS pairs of boots, A then B; prints "MEDIAN_A MEDIAN_B", then the
+# medians of the pre-init's whole time in the same boots.
 pairs() { # MEASURE NAME_A INITRD_A DEVICES_A NAME_B INITRD_B DEVICES_B
-	local measure=$1 i a="" b=""
+	local measure=$1 i v a="" b="" a_all="" b_all=""
 	for i in $(seq "$runs"); do
 		boot "$2" "$3" "$4"
 		boot "$5" "$6" "$7"
 		a="$a $("$measure" "$logs/$2.log")"
 		b="$b $("$measure" "$logs/$5.log")"
+		a_all="$a_all $(preinit_ms "$logs/$2.log")"
+		b_all="$b_all $(preinit_ms "$logs/$5.log")"
 	done
-	a=$(echo "$a" | tr ' ' '\n' | grep . | median)
-	b=$(echo "$b" | tr ' ' '\n' | grep . | median)
-	echo "${a:-none} ${b:-none}"
+	for v in "$a" "$b" "$a_all" "$b_all"; do
+		v=$(echo "$v" | tr ' ' '\n' | grep . | median)
+		printf '%s ' "${v:-none}"
+	done
+	echo
 }
 
 check() { # NAME OK TEXT
@@ -46,14 +56,14 @@ check() { # NAME OK TEXT
 	fi
 }
 
-read -r plain empty < <(pairs preinit_ms timing-plain k6-built.gz blk:mbr \
-	timing-empty k6-built.gz "scsi-empty blk:mbr")
+read -r plain empty plain_all empty_all < <(pairs waiting_ms timing-plain \
+	k6-built.gz blk:mbr timing-empty k6-built.gz "scsi-empty blk:mbr")
 ok=0
 [ "$plain" != none ] && [ "$empty" != none ] &&
 	[ $((empty - plain)) -le 500 ] && ok=1
-check "empty controller" $ok "pre-init ${plain} ms, ${empty} ms with an empty virtio-scsi controller (+$((${empty/none/0} - ${plain/none/0})) ms, at most 500)"
+check "empty controller" $ok "pre-init waiting ${plain} ms, ${empty} ms with an empty virtio-scsi controller (+$((${empty/none/0} - ${plain/none/0})) ms, at most 500); all of it, with the modules and the kernel's scan: ${plain_all} and ${empty_all} ms"
 
-read -r ours seed < <(pairs to_found_ms timing-ours k6-built.gz blk:mbr \
+read -r ours seed _ < <(pairs to_found_ms timing-ours k6-built.gz blk:mbr \
 	timing-seed k6-seed.gz blk:mbr)
 ok=0
 ratio=none
