@@ -248,6 +248,21 @@ static int add_preinit(struct planner *p)
 	return add(p, "init", S_IFREG | 0755, preinit, len) ? 0 : -1;
 }
 
+/*
+ * "no-serial RELEASE" for each kernel without the 8250 driver built in:
+ * boot-entry and setup put console=ttyS0 on no line of such a kernel.
+ */
+static void add_consoles(struct buf *info, const struct kernel_sets *ks)
+{
+	for (size_t i = 0; i < ks->nsets; i++) {
+		if (ks->sets[i].serial_builtin)
+			continue;
+		buf_add_str(info, BUILD_INFO_NO_SERIAL);
+		buf_add_str(info, ks->sets[i].release);
+		buf_add_str(info, "\n");
+	}
+}
+
 static int add_ours(struct planner *p)
 {
 	struct buf info = { 0 };
@@ -259,6 +274,7 @@ static int add_ours(struct planner *p)
 	buf_add_str(&info,
 		    p->o->layout == LAYOUT_APPEND ? "append\n" : "merge\n");
 	add_recorded(&info, p->original);
+	add_consoles(&info, p->ks);
 	ret = add_dirs(p, &info);
 	if (!ret)
 		ret = add_modules(p, &info);

@@ -57,6 +57,19 @@ bool bootentry_serves(const struct archive *ar, const char *release)
 	return archive_find(ar, ar->nseg, path, NULL);
 }
 
+/* Build-info's "no-serial RELEASE" line for the kernel (ours.h). */
+static bool lacks_serial(const struct archive *ar, const char *release)
+{
+	const struct cpio_entry *info =
+		archive_find(ar, ar->nseg, BUILD_INFO, NULL);
+	char line[sizeof(BUILD_INFO_NO_SERIAL) + RELEASE_MAX + 2];
+	int len = snprintf(line, sizeof(line), "\n" BUILD_INFO_NO_SERIAL "%s\n",
+			   release);
+
+	return info && info->size && len > 0 && (size_t)len < sizeof(line) &&
+	       memmem(info->data, info->size, line, (size_t)len);
+}
+
 /*
  * Only a kernel the minirt has modules for gets an entry: under any other
  * the pre-init finds no driver and KNOPPIX stops as it did before.
@@ -72,6 +85,7 @@ static int keep_served(const char *dir, const struct archive *ar,
 		const struct menu_kernel *k = &m->k[i];
 
 		served[i] = bootentry_serves(ar, k->release);
+		m->k[i].no_serial = lacks_serial(ar, k->release);
 		kept += served[i];
 		used += (size_t)snprintf(kernels + used, sizeof(kernels) - used,
 					 "%s%s %s", i ? ", " : "", k->name,
@@ -202,7 +216,10 @@ int bootentry_write(const struct bootentry_opts *o, struct buf *out)
 	    check_minirt(o->dir, real, &m) < 0 ||
 	    bootentry_locate(&o->env, o->dir, &m.part) < 0)
 		return -1;
-	return menu_write(&m, out);
+	if (menu_write(&m, out) < 0)
+		return -1;
+	menu_say_consoles(&m, stderr, "minirt-virtio: ");
+	return 0;
 }
 
 static int write_stdout(const struct buf *b)

@@ -119,11 +119,26 @@ static void add_where(struct buf *out, const struct menu *m)
 	buf_add_str(out, strcmp(m->part.inner, "/") ? m->part.inner + 1 : ".");
 }
 
+static bool has_console(const struct menu *m)
+{
+	for (size_t i = 0; i < m->noptions; i++)
+		if (!strncmp(m->options[i], "console=", 8))
+			return true;
+	return false;
+}
+
+void menu_say_consoles(const struct menu *m, FILE *to, const char *prefix)
+{
+	for (size_t i = 0; i < m->n && !has_console(m); i++)
+		if (m->k[i].no_serial)
+			fprintf(to,
+				"%sconsole: %s (kernel %s) has no serial console driver (8250) built in: its console is the VGA (VNC) one, so no console=ttyS0 on its line\n",
+				prefix, m->k[i].name, m->k[i].release);
+}
+
 static void add_kernel_line(struct buf *out, const struct menu *m,
 			    const struct menu_kernel *k)
 {
-	bool console = false;
-
 	buf_add_str(out, m->grub_legacy ? "\tkernel " : "\tlinux ");
 	if (m->iso) {
 		buf_add_str(out, "(loop)");
@@ -134,10 +149,9 @@ static void add_kernel_line(struct buf *out, const struct menu *m,
 	add_where(out, m);
 	if (m->forensic)
 		buf_add_str(out, " forensic");
-	for (size_t i = 0; i < m->noptions; i++)
-		console |= !strncmp(m->options[i], "console=", 8);
-	if (!console)
-		buf_add_str(out, " " MENU_CONSOLE);
+	if (!has_console(m))
+		buf_add_str(out, k->no_serial ? " " MENU_CONSOLE_VGA :
+						" " MENU_CONSOLE);
 	for (size_t i = 0; i < m->noptions; i++) {
 		buf_add_str(out, " ");
 		buf_add_str(out, m->options[i]);

@@ -12,9 +12,12 @@
 #include "partition.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 
-/* Added unless the boot options name a console= of their own. */
+/* Added unless the boot options name a console= of their own; the
+ * serial one only for a kernel with its driver built in. */
 #define MENU_CONSOLE "console=tty0 console=ttyS0,115200n8"
+#define MENU_CONSOLE_VGA "console=tty0"
 #define RELEASE_MAX 65 /* uname -r, as release_valid() allows it */
 #define MENU_KERNELS 2 /* linux64, linux */
 #define MENU_TITLE_MAX (RELEASE_MAX + 96)
@@ -25,6 +28,9 @@ struct menu_kernel {
 	char release[RELEASE_MAX];
 	bool bits_known; /* boot protocol 2.12 (Linux 3.8) and later say */
 	bool is_64bit;
+	/* No 8250 driver built in (serial.h): console=ttyS0 would show
+	 * nothing, the VGA (VNC) console is the one. */
+	bool no_serial;
 };
 
 struct menu {
@@ -55,6 +61,10 @@ int menu_check_path(const char *what, const char *path);
 
 /* The entries, appended to out; 0, or -1 with the error set. */
 int menu_write(const struct menu *m, struct buf *out);
+
+/* For each kernel without a serial console, a line: that its console is
+ * the VGA one, unless the user's options name a console= anyway. */
+void menu_say_consoles(const struct menu *m, FILE *to, const char *prefix);
 
 /*
  * "KNOPPIX 3.8.13 (linux64, 64-bit, virtio)": the entry's title; tagged,

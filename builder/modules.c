@@ -3,6 +3,7 @@
 #include "elf.h"
 #include "kernel.h"
 #include "modinfo.h"
+#include "serial.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -225,6 +226,7 @@ int modules_resolve(struct modtree *tree, const struct modreq *req, size_t nreq,
 		return -1;
 	set->used_index = tree->has_index;
 	set->knows_builtin = has_builtin_list(tree->dir);
+	set->serial_builtin = serial_builtin(tree->dir);
 	ret = tree->has_index ? resolve_indexed(tree, req, nreq, set) :
 				closure_resolve(tree->dir, req, nreq, set);
 	if (!ret)

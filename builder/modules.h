@@ -36,6 +36,7 @@ struct modset {
 	size_t nbuiltin;
 	bool used_index; /* the order came from modules.dep */
 	bool knows_builtin; /* the tree has modules.builtin (Linux 2.6.33+) */
+	bool serial_builtin; /* the 8250 driver, for console=ttyS0 (serial.h) */
 	char **skipped_soft; /* "dep (of module)": soft deps not found */
 	size_t nskipped_soft;
 	char **missing; /* asked for, optional, neither module nor built in */

@@ -5,6 +5,8 @@
 
 #define OUR_DIR "lib/modules/minirt-virtio"
 #define BUILD_INFO OUR_DIR "/build-info"
+/* A build-info line: this kernel has no serial console driver built in. */
+#define BUILD_INFO_NO_SERIAL "no-serial "
 #define LOAD_ORDER "load-order" /* in OUR_DIR/<release>/ */
 
 #endif

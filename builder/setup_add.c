@@ -228,6 +228,9 @@ static void kernel_where(const struct adding *a, const struct kernel *k,
 	else
 		snprintf(mk->path, sizeof(mk->path), "%s", name);
 	bootentry_take_kernel(mk, name, k);
+	for (size_t i = 0; i < a->build.ks.nsets; i++)
+		if (!strcmp(a->build.ks.sets[i].release, k->release))
+			mk->no_serial = !a->build.ks.sets[i].serial_builtin;
 }
 
 /* Can this machine run a 64-bit kernel? Its CPU's "lm" flag says. */
@@ -661,6 +664,7 @@ static void say_what(const struct adding *a, bool done)
 		printf("writable: no forensic on the kernel line, so KNOPPIX mounts partitions read-write (a dd image taken then is of a mounted filesystem)\n");
 	else
 		printf("read-only: forensic on the kernel line, so KNOPPIX mounts every partition read-only and a dd image of the disk is consistent (--writable leaves it out)\n");
+	menu_say_consoles(&a->menu, stdout, "");
 	printf("undo: minirt-virtio setup --remove\n");
 }
 

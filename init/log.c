@@ -13,13 +13,13 @@
 static int kmsg_fd = -1;
 static bool console_ok; /* the kernel gave us /dev/console as fd 2 */
 
-void log_open(bool kmsg)
+void log_open(const char *kmsg)
 {
 	console_ok = fcntl(STDERR_FILENO, F_GETFD) != -1;
 	if (!kmsg)
 		return;
-	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	if (kmsg_fd < 0 && errno == ENOENT &&
+	kmsg_fd = open(kmsg, O_WRONLY | O_CLOEXEC);
+	if (kmsg_fd < 0 && errno == ENOENT && !strcmp(kmsg, LOG_KMSG) &&
 	    mknod(KMSG_TEMP, S_IFCHR | 0600, makedev(1, 11)) == 0) {
 		/* A static /dev without kmsg: use a node nobody will see. */
 		kmsg_fd = open(KMSG_TEMP, O_WRONLY | O_CLOEXEC);
@@ -52,19 +52,23 @@ static void write_all(int fd, const char *buf, size_t len)
  * The console hears every line straight from us: /dev/kmsg drops lines
  * past a burst of ten. The kernel log gets the summary and the problems,
  * at debug level so that the console does not print them twice; without
- * a console, at info level, which the console shows.
+ * a console, at info level, which the console shows. The prefix is the
+ * level alone, one digit: before Linux 3.5 a write to /dev/kmsg is a
+ * printk, which reads nothing else (a "<15>" stayed in the text, shown at
+ * the default level); from 3.5 on a prefix without a facility gets
+ * LOG_USER, so the record is the same <15> (<14>) as a full prefix makes.
  */
 static void emit(const char *line, bool to_kmsg)
 {
 	struct text t;
 
 	text_reset(&t);
-	text_add(&t, console_ok ? "<15>" : "<14>");
+	text_add(&t, console_ok ? "<7>" : "<6>");
 	text_add(&t, "minirt-virtio: ");
 	text_add(&t, line);
 	text_add(&t, "\n");
 	if (console_ok)
-		write_all(STDERR_FILENO, t.buf + 4, t.len - 4);
+		write_all(STDERR_FILENO, t.buf + 3, t.len - 3);
 	if (kmsg_fd >= 0 && (to_kmsg || !console_ok))
 		write_all(kmsg_fd, t.buf, t.len);
 }

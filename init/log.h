@@ -7,9 +7,11 @@
 
 #include <stdbool.h>
 
-/* Lines to fd 2 if it is open; and to /dev/kmsg if kmsg (a private node
- * if /dev has none). */
-void log_open(bool kmsg);
+#define LOG_KMSG "/dev/kmsg"
+
+/* Lines to fd 2 if it is open; and to kmsg unless NULL (LOG_KMSG: through
+ * a private node if /dev has none). */
+void log_open(const char *kmsg);
 void log_close(void);
 
 /* "minirt-virtio: <line>" on the console and in the kernel log. */

@@ -29,19 +29,20 @@ static int load_with_init_module(int fd, const char *params)
 	return -err;
 }
 
-int module_load(int dirfd, const char *file, const char *params, bool no_finit)
+int module_load(int dirfd, const char *file, const char *params,
+		bool *use_init_module)
 {
 	int fd, err = ENOSYS;
 
 	fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (!no_finit && syscall(SYS_finit_module, fd, params, 0) == 0)
-		err = 0;
-	else if (!no_finit)
-		err = errno;
-	if (err == ENOSYS)
+	if (!*use_init_module)
+		err = syscall(SYS_finit_module, fd, params, 0) == 0 ? 0 : errno;
+	if (err == ENOSYS) {
+		*use_init_module = true;
 		err = -load_with_init_module(fd, params);
+	}
 	close(fd);
 	return err == EEXIST ? 0 : -err;
 }

@@ -41,6 +41,8 @@ struct run {
 	char cmdline[4096];
 	long long start_ns, load_ns, wait_ns;
 	unsigned modules_ok, modules_total;
+	unsigned modules_there; /* in the kernel already: built in, or loaded */
+	bool init_module; /* loading by init_module: no_finit, or before 3.8 */
 	bool no_set, timed_out;
 	char release[65]; /* uname -r: which set of modules is ours */
 	int set_fd; /* MODULE_DIR/<release> */
@@ -126,6 +128,7 @@ static void read_cmdline(struct run *run)
 		run->cmdline[0] = '\0';
 	}
 	cmdline_parse(run->cmdline, &run->opts);
+	run->init_module = run->opts.no_finit;
 }
 
 static bool was_tried(const struct run *run, const char *file)
@@ -146,6 +149,25 @@ static bool first_try(struct run *run, const char *file)
 	return true;
 }
 
+/*
+ * /sys/module/NAME: the kernel has it (loaded, or built in with
+ * parameters), as when the drivers KNOPPIX's kernel has built in are the
+ * ones for the disk. Loading it again would cost its whole load for an
+ * EEXIST, or clash with the built-in one.
+ */
+static bool in_kernel(const char *module)
+{
+	char path[sizeof("/sys/module/") + MODULE_NAME_MAX];
+	struct stat st;
+	size_t at = sizeof("/sys/module/") - 1;
+
+	memcpy(path, "/sys/module/", at);
+	for (size_t i = 0; module[i]; i++) /* its file's '-' is '_' there */
+		path[at++] = module[i] == '-' ? '_' : module[i];
+	path[at] = '\0';
+	return stat(path, &st) == 0;
+}
+
 static void load_one(struct run *run, const char *file, const char *params,
 		     size_t params_len, bool optional)
 {
@@ -156,9 +178,14 @@ static void load_one(struct run *run, const char *file, const char *params,
 
 	if (!first_try(run, file))
 		return;
-	run->modules_total++;
 	memcpy(module, file, strlen(file) - 3);
 	module[strlen(file) - 3] = '\0';
+	if (in_kernel(module)) {
+		run->modules_there++;
+		debug(run, "in the kernel already:", file);
+		return;
+	}
+	run->modules_total++;
 	if (params_len >= sizeof(all_params))
 		params_len = 0;
 	memcpy(all_params, params, params_len);
@@ -168,7 +195,7 @@ static void load_one(struct run *run, const char *file, const char *params,
 		log_line("module parameters too long, some left out");
 	debug(run, "loading", file);
 	t0 = now_ns();
-	err = module_load(run->set_fd, file, all_params, run->opts.no_finit);
+	err = module_load(run->set_fd, file, all_params, &run->init_module);
 	run->load_ns += now_ns() - t0;
 	if (!err) {
 		run->modules_ok++;
@@ -500,6 +527,17 @@ static unsigned add_kinds(struct text *t, struct storage_state *state)
 	return total;
 }
 
+/* "; the kernel has sda sdb already, done in ": disks of its own drivers. */
+static void add_kernel_disks(struct text *t, struct storage_state *state)
+{
+	disk_names_sort(&state->others);
+	for (unsigned i = 0; i < state->others.count; i++) {
+		text_add(t, i ? " " : "; the kernel has ");
+		text_add(t, state->others.name[i]);
+	}
+	text_add(t, state->others.count ? " already, done in " : ", done in ");
+}
+
 static void add_disks(struct text *t, struct run *run)
 {
 	struct storage_state *state = &run->storage;
@@ -521,13 +559,27 @@ static void add_disks(struct text *t, struct run *run)
 	} else if (state->controllers) {
 		text_add(t, "no disk on ");
 		text_num(t, state->controllers);
-		text_add(t, state->controllers > 1 ? " controllers, done in " :
-						     " controller, done in ");
+		text_add(t, state->controllers > 1 ? " controllers" :
+						     " controller");
+		add_kernel_disks(t, state);
+	} else if (state->others.count) {
+		text_add(t, "no disk controller for its drivers");
+		add_kernel_disks(t, state);
 	} else {
 		text_add(t, "no disk controller found in ");
 	}
 	text_ms(t, run->wait_ns);
 	text_add(t, " ms");
+}
+
+/* Say how the modules went in when it was not the usual finit_module. */
+static void add_load_call(struct text *t, const struct run *run)
+{
+	if (!run->init_module || !run->modules_ok)
+		return;
+	text_add(t, " by init_module");
+	text_add(t, run->opts.no_finit ? " (minirt_virtio.no_finit)" :
+					 " (no finit_module in this kernel)");
 }
 
 static void summary(struct run *run)
@@ -549,6 +601,12 @@ static void summary(struct run *run)
 		text_add(&t, " modules in ");
 		text_ms(&t, run->load_ns);
 		text_add(&t, " ms");
+		add_load_call(&t, run);
+		if (run->modules_there) {
+			text_add(&t, " (");
+			text_num(&t, run->modules_there);
+			text_add(&t, " in the kernel already)");
+		}
 	}
 	text_add(&t, ", ");
 	add_disks(&t, run);
@@ -563,7 +621,13 @@ static void prepare_disks(struct run *run)
 {
 	int sock = uevent_open();
 
-	if (sock < 0)
+	/* A kernel built without networking has no socket call at all
+	 * (ENOSYS); one without netlink's uevents, no such family. */
+	if (sock == -ENOSYS || sock == -EAFNOSUPPORT ||
+	    sock == -EPROTONOSUPPORT)
+		debug(run, "no uevent socket in this kernel: polling sysfs",
+		      NULL);
+	else if (sock < 0)
 		log_error("uevent socket (polling sysfs instead)", -sock);
 	disk_names_snapshot(SYS_BLOCK, &run->old);
 	load_forced(run);
@@ -616,18 +680,18 @@ int main(int argc, char **argv, char **envp)
 	(void)argc;
 	/* Touch nothing when run by hand on a live system (not PID 1). */
 	if (getpid() != 1) {
-		log_open(false);
+		log_open(NULL);
 		return exec_orig(argv, envp);
 	}
 	/* minirt_virtio=off reaches us in the environment. */
 	if (cmdline_env_off(envp)) {
-		log_open(false);
+		log_open(NULL);
 	} else {
 		run.start_ns = now_ns();
 		run.proc = (struct mounted){ .dir = "/proc", .type = "proc" };
 		run.sys = (struct mounted){ .dir = "/sys", .type = "sysfs" };
 		/* The log first: a failed mount is worth a line. */
-		log_open(true);
+		log_open(LOG_KMSG);
 		mount_early(&run.proc);
 		mount_early(&run.sys);
 		read_cmdline(&run);

@@ -379,6 +379,18 @@ static int check_nvme(int dirfd, const char *name, unsigned char type,
 	return 0;
 }
 
+static void add_others(const struct check *c)
+{
+	for (unsigned i = 0; i < c->blocks->count; i++) {
+		const struct sys_entry *b = &c->blocks->v[i];
+
+		if (b->type == 1 &&
+		    !disk_names_has(&c->state->names, b->name) &&
+		    strncmp(b->path, "devices/virtual/", 16) != 0)
+			disk_names_add(&c->state->others, b->name);
+	}
+}
+
 static void each_in(const struct check *c, const char *dir, dir_fn fn)
 {
 	int fd = openat(c->sys_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -396,7 +408,7 @@ int storage_check(const char *sys, struct storage_state *state)
 
 	state->controllers = state->finished = 0;
 	memset(state->disks, 0, sizeof(state->disks));
-	state->names.count = 0;
+	state->names.count = state->others.count = 0;
 	c.sys_fd = open(sys, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c.sys_fd < 0)
 		return -errno;
@@ -406,6 +418,7 @@ int storage_check(const char *sys, struct storage_state *state)
 	read_entries(c.sys_fd, "bus/scsi/devices", add_scsi, &luns);
 	each_in(&c, "bus/virtio/devices", check_virtio);
 	each_in(&c, "class/nvme", check_nvme);
+	add_others(&c);
 	close(c.sys_fd);
 	return 0;
 }

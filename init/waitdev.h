@@ -49,6 +49,9 @@ struct storage_state {
 	const struct disk_names *old, *seen;
 	unsigned disks[KINDS]; /* whole disks of each kind, announced */
 	struct disk_names names; /* those disks and their partitions */
+	/* Whole disks on controllers it does not drive (IDE, AHCI, built
+	 * into the kernel); loop, ram and other virtual ones left out. */
+	struct disk_names others;
 };
 
 /* Look at the controllers under sys (the sysfs root, "/sys"). */

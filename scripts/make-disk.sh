@@ -1,20 +1,23 @@
 #!/bin/bash
 # Test disks holding KNOPPIX/KNOPPIX, made without root or loop mounts:
-#   make-disk.sh OUT mbr|logical|whole|empty|cd|isofile|bootdir|blank
+#   make-disk.sh OUT mbr|logical|whole|empty|cd|isofile|bootdir|blank|otherversion
+# KNOPPIX/ as knoppix-dir.sh makes it (image, kversion, modules/).
 # mbr: ext4 vda1 (the VPS's /boot) with KNOPPIX next to two other partitions
 # logical: KNOPPIX on logical partition 12; whole: ext4 on the whole disk;
 # empty: an ext4 without KNOPPIX (the first of two disks);
 # cd: an ISO9660 medium with KNOPPIX/KNOPPIX (a KNOPPIX CD);
 # isofile: ext4 vda1 holding that ISO as /images/knoppix.iso (bootfrom=);
 # bootdir: ext4 vda1 with /boot/KNOPPIX/KNOPPIX (knoppix_dir=boot/KNOPPIX);
-# blank: zeros, no partition table, no filesystem.
+# blank: zeros, no partition table, no filesystem;
+# otherversion: mbr with another release's KNOPPIX/kversion (7.x's
+# findknoppix passes it by).
 set -euo pipefail
 out=$1 kind=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-mkdir -p "$work/fs/KNOPPIX" "$work/plain/etc"
-echo "stand-in for the compressed KNOPPIX image" >"$work/fs/KNOPPIX/KNOPPIX"
+mkdir -p "$work/plain/etc"
+"$(dirname "$0")/knoppix-dir.sh" "$work/fs/KNOPPIX"
 echo "a disk without KNOPPIX" >"$work/plain/etc/motd"
 
 mkfs() { # DIR SIZE_MB IMAGE
@@ -37,6 +40,10 @@ partitioned() { # DIR
 
 case $kind in
 mbr)
+	partitioned "$work/fs"
+	;;
+otherversion)
+	echo "7.4-2014-09-29" >"$work/fs/KNOPPIX/kversion"
 	partitioned "$work/fs"
 	;;
 cd)

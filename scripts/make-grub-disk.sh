@@ -48,12 +48,7 @@ tree() { # DIR LAYOUT grub2|legacy MINIRT
 	cp "$root/cache/kernels/amd64/vmlinuz" "$knoppix/linux64"
 	[ "$2" = root ] || cp "$root/cache/kernels/686/vmlinuz" "$knoppix/linux"
 	cp "$4" "$knoppix/minirt.gz"
-	if [ -n "${KNOPPIX_IMAGE:-}" ]; then
-		ln "$KNOPPIX_IMAGE" "$knoppix/KNOPPIX" 2>/dev/null ||
-			cp "$KNOPPIX_IMAGE" "$knoppix/KNOPPIX"
-	else
-		echo "stand-in for the compressed KNOPPIX image" >"$knoppix/KNOPPIX"
-	fi
+	"$root/scripts/knoppix-dir.sh" "$knoppix" "${KNOPPIX_IMAGE:-}"
 	# The console a test reads: the serial port; the first entry at once.
 	if [ "$3" = grub2 ]; then
 		cfg=$dir/boot/grub/grub.cfg

@@ -5,10 +5,12 @@
 #                    trees in lib/modules/, and filler files before and after
 #                    them so that it holds more than 4 GiB, as a DVD does
 # OUTDIR/tree/       the ISO's tree: boot/isolinux/{linux,linux64,minirt.gz}
-#                    and KNOPPIX/KNOPPIX (inner.iso through create_compressed_fs,
-#                    cloop V2.0); linux is the 686 kernel, linux64 the amd64 one
+#                    and KNOPPIX/ (knoppix-dir.sh): KNOPPIX/KNOPPIX (inner.iso
+#                    through create_compressed_fs, cloop V2.0), kversion,
+#                    modules/; linux is the 686 kernel, linux64 the amd64 one
 # OUTDIR/knoppix.iso that tree as an ISO (genisoimage -R -J)
-# OUTDIR/flat/       the seed's /boot/KNOPPIX: {linux,linux64,minirt.gz,KNOPPIX}
+# OUTDIR/flat/       the seed's /boot/KNOPPIX: linux, linux64, minirt.gz and
+#                    what KNOPPIX/ holds
 # OUTDIR/modules.iso only the module trees (no filler)
 # OUTDIR/KNOPPIX-v4  modules.iso as cloop V4.0, header at the end, block
 #                    compressions mixed (zlib, none, xz, lz4, lzo)
@@ -72,12 +74,13 @@ for top in bin usr/share/doc; do
 		for (i = 1; i <= 50; i++) printf "%s/pkg-%04d/file-%02d\n", d, $1, i
 	}' | xargs touch
 done
-mkdir -p "$out/tree/boot/isolinux" "$out/tree/KNOPPIX"
+mkdir -p "$out/tree/boot/isolinux"
 size=$(genisoimage -quiet -R -print-size "$work/dvd")
 # Level 1: fast; the level changes only the size, not how it is read.
 genisoimage -quiet -R "$work/dvd" |
 	create_compressed_fs -q -L 1 -B 65536 -s "${size}i" - \
-		"$out/tree/KNOPPIX/KNOPPIX" >/dev/null 2>&1
+		"$work/KNOPPIX" >/dev/null 2>&1
+"$root/scripts/knoppix-dir.sh" "$out/tree/KNOPPIX" "$work/KNOPPIX"
 
 cp "$root/cache/kernels/686/vmlinuz" "$out/tree/boot/isolinux/linux"
 cp "$root/cache/kernels/amd64/vmlinuz" "$out/tree/boot/isolinux/linux64"
@@ -85,8 +88,9 @@ cp "$root/cache/kernels/amd64/vmlinuz" "$out/tree/boot/isolinux/linux64"
 	knoppix6 gzip
 genisoimage -quiet -R -J -o "$out/knoppix.iso" "$out/tree"
 
-mkdir -p "$out/flat"
-for f in boot/isolinux/linux boot/isolinux/linux64 boot/isolinux/minirt.gz \
-	KNOPPIX/KNOPPIX; do
+# The seed's flat copy: the kernels and the minirt beside what KNOPPIX/
+# holds (its image, kversion, modules/).
+cp -al "$out/tree/KNOPPIX" "$out/flat"
+for f in boot/isolinux/linux boot/isolinux/linux64 boot/isolinux/minirt.gz; do
 	ln "$out/tree/$f" "$out/flat/${f##*/}"
 done

@@ -2,8 +2,10 @@
 # A KNOPPIX-like minirt from Debian packages, without root:
 #   make-minirt.sh OUT ARCH MODDIR INIT COMP [early]
 # ARCH amd64|i386 (busybox-static of that architecture), MODDIR a kernel's
-# /lib/modules/<kver> (its filesystem modules go to /modules) or "none"
-# (an empty /modules: a minirt for several kernels), INIT one of
+# /lib/modules/<kver> (its filesystem modules go to /kernel-builtin, which
+# the stand-in init loads first: KNOPPIX's kernel has those drivers built
+# in) or "none" (a minirt for several kernels). /modules is empty, as on
+# every real minirt. INIT one of
 # tests/fixtures/*-init or a path, or busybox-hardlink (/init a hard link to
 # /bin/busybox, which carries the data as GNU cpio writes it, and the
 # KNOPPIX 7 stand-in, which scans vd names, as busybox init's /etc/init.d/rcS),
@@ -82,19 +84,22 @@ busybox_for() {
 	echo "nod /dev/scd0 660 0 24 b 11 0"
 	for i in 0 1 2 3 4 5 6 7; do echo "nod /dev/loop$i 660 0 6 b 7 $i"; done
 
-	# Filesystem drivers (and loop, for bootfrom='s ISO files), loaded by
-	# the init's load_modules.
+	# Filesystem drivers (and loop, for bootfrom='s ISO files), as if
+	# built into the kernel.
 	order=""
 	[ "$moddir" = none ] && fs_modules="" ||
 		fs_modules="crc16 mbcache jbd2 crc32c_generic ext4 cdrom isofs loop"
+	[ -z "$fs_modules" ] || echo "dir /kernel-builtin 755 0 0"
 	for m in $fs_modules; do
 		f=$(find "$moddir/kernel" -name "$m.ko" | head -n1)
 		[ -n "$f" ] || { echo "make-minirt: no $m.ko in $moddir" >&2; exit 1; }
-		echo "file /modules/$m.ko $f 644 0 0"
+		echo "file /kernel-builtin/$m.ko $f 644 0 0"
 		order="$order $m.ko"
 	done
-	echo "$order" >"$work/order"
-	echo "file /modules/order $work/order 644 0 0"
+	if [ -n "$order" ]; then
+		echo "$order" >"$work/order"
+		echo "file /kernel-builtin/order $work/order 644 0 0"
+	fi
 	[ -n "${EXTRA_LIST:-}" ] && cat "$EXTRA_LIST"
 } >"$work/list"
 

@@ -11,9 +11,12 @@
 # that extended regex; for "!TEXT", no line holding TEXT by then; "A && B"
 # wants both); a timeout fails. Prints "PASS: NAME" or "FAIL".
 # More DEVICES: cd:DISK (a CD-ROM on virtio-scsi), nvme:DISK, slow:DISK
-# (virtio-blk doing 2 I/Os a second), balloon. More EXPECT: "ready:DISKS",
+# (virtio-blk doing 2 I/Os a second), balloon, ide:DISK (on the PC's own
+# IDE controller, writes kept in a temporary file: IDE disks cannot be
+# read-only). More EXPECT: "ready:DISKS",
 # the pre-init's summary saying every module loaded and DISKS (e.g.
-# "1 virtio-blk disk (vda vda1)") ready, with no timeout.
+# "1 virtio-blk disk (vda vda1)") ready, with no timeout. Every case fails
+# if a line of the pre-init shows a literal "<N>" level prefix.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 name=$1 kernel=$2 initrd=$3 devices=$4 append=$5 expect=$6
@@ -31,6 +34,10 @@ for dev in $devices; do
 	[ "$dev" = scsi-empty ] && { args+=(-device virtio-scsi-pci); continue; }
 	[ "$dev" = balloon ] && { args+=(-device virtio-balloon-pci); continue; }
 	kind=${dev%%:*} img=$f/${dev#*:}.img
+	if [ "$kind" = ide ]; then
+		args+=(-drive "file=$img,if=ide,format=raw,snapshot=on")
+		continue
+	fi
 	args+=(-drive "file=$img,if=none,id=d$n,format=raw,readonly=on")
 	case $kind in
 	blk) args+=(-device "virtio-blk-pci,drive=d$n") ;;
@@ -104,7 +111,11 @@ status=$?
 secs=$(($(date +%s) - start))
 lines >"$log.tmp" && mv "$log.tmp" "$log"
 
-if seen; then
+# A /dev/kmsg prefix the kernel did not take (one digit only before 3.5).
+literal=$(grep -m1 -E '<[0-9]+>minirt-virtio:' "$log")
+if [ -n "$literal" ]; then
+	echo "FAIL: boot $name (a line with a literal level prefix: $literal; see $log)"
+elif seen; then
 	echo "PASS: boot $name (${secs}s)"
 elif [ "$status" = 124 ]; then
 	echo "FAIL: boot $name (timed out after ${timeout_s}s; see $log)"

@@ -43,13 +43,14 @@ static void write_kernel(const char *name, const char *release, bool is_64bit)
 
 /*
  * A gzip'd cpio; ours if releases is not NULL: minirt-virtio's build-info
- * and a set of modules for each release it names (space-separated).
+ * (with more_info after its first lines) and a set of modules for each
+ * release it names (space-separated).
  */
-static void write_minirt_for(const char *releases)
+static void write_minirt_info(const char *releases, const char *more_info)
 {
 	struct cpio_list l = { 0 };
 	struct buf plain = { 0 }, packed = { 0 };
-	char path[600], names[256], *name, *save;
+	char path[600], names[256], info[256], *name, *save;
 
 	cpio_add(&l, "init", S_IFREG | 0755, "#!/bin/sh\n", 10);
 	if (releases) {
@@ -62,9 +63,10 @@ static void write_minirt_for(const char *releases)
 				 "lib/modules/minirt-virtio/%s", name);
 			cpio_add(&l, path, S_IFDIR | 0755, "", 0);
 		}
+		snprintf(info, sizeof(info),
+			 "minirt-virtio 0.1\nlayout merge\n%s", more_info);
 		cpio_add(&l, "lib/modules/minirt-virtio/build-info",
-			 S_IFREG | 0644, "minirt-virtio 0.1\nlayout merge\n",
-			 31);
+			 S_IFREG | 0644, info, strlen(info));
 	}
 	assert_int_equal(cpio_write(&l, &plain), 0);
 	assert_int_equal(
@@ -74,6 +76,11 @@ static void write_minirt_for(const char *releases)
 	cpio_free(&l);
 	buf_free(&plain);
 	buf_free(&packed);
+}
+
+static void write_minirt_for(const char *releases)
+{
+	write_minirt_info(releases, "");
 }
 
 /* Ours with modules for every kernel the tests put beside it, or not ours. */
@@ -382,6 +389,24 @@ static void console_replaces_default(void **state)
 	assert_has(
 		"\tkernel /boot/KNOPPIX/linux64 knoppix_dir=boot/KNOPPIX console=tty0 lang=de\n");
 	assert_null(strstr((char *)out.data, "ttyS0"));
+}
+
+/*
+ * A kernel without the 8250 driver built in (KNOPPIX 6's 2.6.32), as the
+ * build recorded it: its console is the VGA one, so no console=ttyS0 on
+ * its line; the other kernel's line keeps both.
+ */
+static void no_serial_driver(void **state)
+{
+	(void)state;
+	write_kernel("linux", "3.0.4", false);
+	write_minirt_info("3.0.4-64 3.0.4", "no-serial 3.0.4\n");
+	fs_on("/dev/vda1", "ext4");
+	assert_int_equal(entry(false, NULL, 0), 0);
+	assert_has(
+		"\tlinux /boot/KNOPPIX/linux64 knoppix_dir=boot/KNOPPIX console=tty0 console=ttyS0,115200n8\n");
+	assert_has(
+		"\tlinux /boot/KNOPPIX/linux knoppix_dir=boot/KNOPPIX console=tty0\n");
 }
 
 static void bad_options(void **state)
@@ -705,6 +730,7 @@ int main(void)
 		T(bits_unknown),
 		T(bad_dir_no_kernel_served),
 		T(options_appended),
+		T(no_serial_driver),
 		T(console_replaces_default),
 		T(bad_options),
 		T(bad_dir_missing),

@@ -278,7 +278,7 @@ static void medium_in_place(void **state)
 	(void)state;
 	o.drivers = ext4;
 	o.ndrivers = 1;
-	assert_int_equal(run("mkdir %s && cp -l build/fixtures/medium/flat/* "
+	assert_int_equal(run("mkdir %s && cp -rl build/fixtures/medium/flat/* "
 			     "%s/ && rm %s && cp build/fixtures/medium/flat/"
 			     "minirt.gz %s",
 			     flat, flat, minirt, minirt),
@@ -391,6 +391,54 @@ static void nvme_built_in(void **state)
 	free(out);
 }
 
+/* Does the build's build-info say that the kernel has no serial driver? */
+static bool says_no_serial(const char *out, const char *kver)
+{
+	char want[256];
+	uint32_t mode = 0;
+	size_t len = 0;
+	uint8_t *info = unpacked(out, "lib/modules/minirt-virtio/build-info",
+				 &len, &mode);
+	bool found;
+
+	assert_non_null(info);
+	info[len] = '\0';
+	snprintf(want, sizeof(want), "\nno-serial %s\n", kver);
+	found = strstr((char *)info, want) != NULL;
+	free(info);
+	return found;
+}
+
+/*
+ * Debian's kernel has the 8250 serial driver built in: nothing recorded.
+ * Without it in modules.builtin (KNOPPIX 6's kernel has it as a module),
+ * build-info says so, for boot-entry and setup to leave console=ttyS0 out.
+ */
+static void serial_driver_recorded(void **state)
+{
+	char *root = in_dir("serial"), *tree, *kver = kernel_release();
+	char *in = in_dir("k6.gz"), *out = in_dir("serial.gz");
+
+	(void)state;
+	assert_int_equal(build(in, out, LAYOUT_MERGE, true), 0);
+	assert_false(says_no_serial(out, kver));
+	tree = malloc(strlen(root) + strlen(kver) + 16);
+	assert_non_null(tree);
+	sprintf(tree, "%s/lib/modules/%s", root, kver);
+	assert_int_equal(run("mkdir -p %s/lib/modules && cp -al %s %s && cd %s"
+			     " && grep -v /8250 modules.builtin >b.new"
+			     " && mv b.new modules.builtin",
+			     root, modules, tree, tree),
+			 0);
+	assert_int_equal(build_with(tree, in, out, LAYOUT_MERGE, true), 0);
+	assert_true(says_no_serial(out, kver));
+	free(root);
+	free(tree);
+	free(kver);
+	free(in);
+	free(out);
+}
+
 /* The 686 kernel's copy of a module: a 32-bit module of a real kernel. */
 static uint8_t *module_686(const char *name, size_t *len)
 {
@@ -472,7 +520,7 @@ static void medium_minirt_holds_modules(void **state)
 				.patch_init = true };
 
 	(void)state;
-	assert_int_equal(run("mkdir %s && cp -l build/fixtures/medium/flat/* "
+	assert_int_equal(run("mkdir %s && cp -rl build/fixtures/medium/flat/* "
 			     "%s/ && rm %s/minirt.gz && cp build/fixtures/"
 			     "medium/flat/minirt.gz %s/",
 			     flat, flat, flat, flat),
@@ -545,6 +593,7 @@ int main(void)
 		cmocka_unit_test(medium_two_images),
 		cmocka_unit_test(medium_minirt_holds_modules),
 		cmocka_unit_test(nvme_built_in),
+		cmocka_unit_test(serial_driver_recorded),
 		cmocka_unit_test(stale_tmpdir_removed),
 	};
 

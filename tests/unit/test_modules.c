@@ -7,6 +7,7 @@
 #include "modinfo.h"
 #include "modlist.h"
 #include "modules.h"
+#include "serial.h"
 #include "userland.h"
 
 /* The modules req asks for, out of the directory dir. */
@@ -531,6 +532,47 @@ static void device_driven(void **state)
 	assert_false(devices_alias_usable("pci:v[01]*"));
 }
 
+static void write_text(const char *path, const char *text)
+{
+	write_bytes(path, text, strlen(text));
+}
+
+/*
+ * The serial console driver: built in for Debian's kernel (its
+ * modules.builtin), not for one whose list leaves it out; before Linux
+ * 2.6.33 (no modules.builtin, as KNOPPIX 6's 2.6.32) an 8250 module in
+ * modules.dep says it is not; nothing to say it (a bare directory), yes.
+ */
+static void serial_console_driver(void **state)
+{
+	char *dep = kernel_modules("dep"), *tmp = temp_dir(), *list;
+	struct modset set;
+
+	(void)state;
+	assert_true(serial_builtin(dep));
+	assert_true(resolve(dep, virtio, 3, &set) == 0 && set.serial_builtin);
+	modset_free(&set);
+	list = path_in(tmp, "modules.builtin");
+	write_text(list, "kernel/drivers/tty/serial/8250/8250_base.ko\n"
+			 "kernel/fs/ext4/ext4.ko\n");
+	assert_false(serial_builtin(tmp));
+	write_text(list, "kernel/drivers/tty/serial/8250/8250.ko\n");
+	assert_true(serial_builtin(tmp));
+	unlink(list);
+	assert_true(serial_builtin(tmp));
+	free(list);
+	list = path_in(tmp, "modules.dep");
+	write_text(list, "/lib/modules/2.6.32/kernel/fs/ext4/ext4.ko: x.ko\n");
+	assert_true(serial_builtin(tmp));
+	write_text(list,
+		   "/lib/modules/2.6.32/kernel/drivers/serial/8250.ko:\n");
+	assert_false(serial_builtin(tmp));
+	free(list);
+	remove_tree(tmp);
+	free(tmp);
+	free(dep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +590,7 @@ int main(void)
 		cmocka_unit_test(modinfo_in_memory),
 		cmocka_unit_test(module_list_file),
 		cmocka_unit_test(device_driven),
+		cmocka_unit_test(serial_console_driver),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include "devmatch.h"
 #include "devnodes.h"
 #include "loadorder.h"
+#include "log.h"
 #include "text.h"
 #include "waitdev.h"
 
@@ -327,11 +328,19 @@ static void storage_readiness(void **state)
 	sys_link(root, "class/nvme/nvme0", NV);
 	add_block(root, NV, "nvme0n1", false);
 	add_block(root, NV "/nvme0n1", "nvme0n1p1", true);
+	/* The kernel's own: an IDE disk, and a loop device, which is none */
+	add_block(root, "devices/pci0/0000:00:01.1/ata1/host2/block", "hda",
+		  false);
+	add_block(root, "devices/pci0/0000:00:01.1/ata1/host2/block/hda",
+		  "hda1", true);
+	add_block(root, "devices/virtual/block", "loop0", false);
 
 	/* Nothing announced: only the empty controller has finished. */
 	assert_int_equal(storage_check(root, &st), 0);
 	assert_int_equal(st.controllers, 4);
 	assert_int_equal(st.finished, 1);
+	assert_int_equal(st.others.count, 1);
+	assert_true(disk_names_has(&st.others, "hda"));
 	disk_names_add(&old, "vda"); /* there before the modules */
 	announce("sr0");
 	announce("nvme0n1");
@@ -341,6 +350,7 @@ static void storage_readiness(void **state)
 	assert_int_equal(st.disks[KIND_CDROM], 1);
 	assert_int_equal(st.disks[KIND_NVME], 1);
 	assert_int_equal(st.names.count, 5);
+	assert_int_equal(st.others.count, 1); /* counted afresh each time */
 	snprintf(path, sizeof(path), "%s/" NV "/state", root);
 	write_bytes(path, "live\n", 5);
 	storage_check(root, &st);
@@ -369,6 +379,52 @@ static void storage_readiness(void **state)
 	assert_int_equal(storage_check("/nonexistent", &st), -ENOENT);
 	remove_tree(root);
 	free(root);
+}
+
+static void assert_file_holds(const char *path, const char *text)
+{
+	size_t len;
+	uint8_t *bytes = slurp(path, &len);
+
+	assert_non_null(bytes);
+	assert_int_equal(len, strlen(text));
+	assert_memory_equal(bytes, text, len);
+	free(bytes);
+}
+
+/*
+ * The kernel log's copy: a level of one digit first, all that printk reads
+ * before Linux 3.5 (a "<15>" stayed in the text, on the console too).
+ * Debug level with a console on fd 2, and debug lines not at all; info
+ * level without one, every line.
+ */
+static void kmsg_prefix(void **state)
+{
+	char *dir = temp_dir(), *with = path_in(dir, "with-console"),
+	     *without = path_in(dir, "without-console");
+	int saved = dup(STDERR_FILENO);
+
+	(void)state;
+	write_bytes(with, "", 0);
+	write_bytes(without, "", 0);
+	log_open(with);
+	log_line("summary");
+	log_debug("a step");
+	log_close();
+	assert_file_holds(with, "<7>minirt-virtio: summary\n");
+	close(STDERR_FILENO);
+	log_open(without);
+	log_line("summary");
+	log_debug("a step");
+	log_close();
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	assert_file_holds(without, "<6>minirt-virtio: summary\n"
+				   "<6>minirt-virtio: a step\n");
+	remove_tree(dir);
+	free(with);
+	free(without);
+	free(dir);
 }
 
 static void uevents(void **state)
@@ -546,6 +602,7 @@ int main(void)
 		cmocka_unit_test(dev_numbers),
 		cmocka_unit_test(dev_nodes),
 		cmocka_unit_test(storage_readiness),
+		cmocka_unit_test(kmsg_prefix),
 		cmocka_unit_test(uevents),
 		cmocka_unit_test(globs),
 		cmocka_unit_test(device_lines),

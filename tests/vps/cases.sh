@@ -36,7 +36,7 @@ payload() { # NAME LAYOUT KIND(iso|flat) [ORIGINAL]
 		echo "MEDIUM=/root/KNOPPIX.iso" >"$p/root/vps-test.conf"
 	else
 		mkdir -p "$p/boot/KNOPPIX"
-		cp "$medium"/flat/* "$p/boot/KNOPPIX/"
+		cp -r "$medium"/flat/* "$p/boot/KNOPPIX/"
 		echo "MEDIUM=/boot/KNOPPIX" >"$p/root/vps-test.conf"
 	fi
 	echo "ORIGINAL=${4:-}" >>"$p/root/vps-test.conf"
