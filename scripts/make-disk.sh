@@ -1,6 +1,6 @@
 #!/bin/bash
 # Test disks holding KNOPPIX/KNOPPIX, made without root or loop mounts:
-#   make-disk.sh OUT mbr|logical|whole|empty|cd|isofile|bootdir|blank|otherversion
+#   make-disk.sh OUT mbr|logical|whole|empty|cd|isofile|bootdir|blank|otherversion|nocloop
 # KNOPPIX/ as knoppix-dir.sh makes it (image, kversion, modules/).
 # mbr: ext4 vda1 (the VPS's /boot) with KNOPPIX next to two other partitions
 # logical: KNOPPIX on logical partition 12; whole: ext4 on the whole disk;
@@ -10,7 +10,7 @@
 # bootdir: ext4 vda1 with /boot/KNOPPIX/KNOPPIX (knoppix_dir=boot/KNOPPIX);
 # blank: zeros, no partition table, no filesystem;
 # otherversion: mbr with another release's KNOPPIX/kversion (7.x's
-# findknoppix passes it by).
+# findknoppix passes it by); nocloop: mbr without KNOPPIX/modules/.
 set -euo pipefail
 out=$1 kind=$2
 work=$(mktemp -d)
@@ -44,6 +44,10 @@ mbr)
 	;;
 otherversion)
 	echo "7.4-2014-09-29" >"$work/fs/KNOPPIX/kversion"
+	partitioned "$work/fs"
+	;;
+nocloop)
+	rm -r "$work/fs/KNOPPIX/modules"
 	partitioned "$work/fs"
 	;;
 cd)

@@ -40,7 +40,7 @@ disk() { # KIND
 		scripts/make-disk.sh "$f/$1.img" "$1"
 }
 
-for kind in mbr logical whole empty otherversion; do disk "$kind"; done
+for kind in mbr logical whole empty otherversion nocloop; do disk "$kind"; done
 scripts/make-real-initrds.sh
 
 # The 7.x stand-in is the 6.x one with vd names in its scans.
