@@ -58,15 +58,13 @@ bool bootentry_serves(const struct archive *ar, const char *release)
 }
 
 /* Build-info's "no-serial RELEASE" line for the kernel (ours.h). */
-static bool lacks_serial(const struct archive *ar, const char *release)
+static bool lacks_serial(const struct cpio_entry *info, const char *release)
 {
-	const struct cpio_entry *info =
-		archive_find(ar, ar->nseg, BUILD_INFO, NULL);
 	char line[sizeof(BUILD_INFO_NO_SERIAL) + RELEASE_MAX + 2];
 	int len = snprintf(line, sizeof(line), "\n" BUILD_INFO_NO_SERIAL "%s\n",
 			   release);
 
-	return info && info->size && len > 0 && (size_t)len < sizeof(line) &&
+	return info->size && len > 0 && (size_t)len < sizeof(line) &&
 	       memmem(info->data, info->size, line, (size_t)len);
 }
 
@@ -85,7 +83,6 @@ static int keep_served(const char *dir, const struct archive *ar,
 		const struct menu_kernel *k = &m->k[i];
 
 		served[i] = bootentry_serves(ar, k->release);
-		m->k[i].no_serial = lacks_serial(ar, k->release);
 		kept += served[i];
 		used += (size_t)snprintf(kernels + used, sizeof(kernels) - used,
 					 "%s%s %s", i ? ", " : "", k->name,
@@ -114,6 +111,7 @@ static int keep_served(const char *dir, const struct archive *ar,
 static int check_minirt(const char *dir, const char *real, struct menu *m)
 {
 	char path[PATH_MAX];
+	const struct cpio_entry *info;
 	struct archive ar;
 	int ret;
 
@@ -123,12 +121,16 @@ static int check_minirt(const char *dir, const char *real, struct menu *m)
 		archive_release(&ar);
 		return error_prefix("%s/minirt.gz", dir);
 	}
-	if (!archive_find(&ar, ar.nseg, BUILD_INFO, NULL))
+	info = archive_find(&ar, ar.nseg, BUILD_INFO, NULL);
+	if (!info) {
 		ret = error_set(
 			"%s/minirt.gz: not built by minirt-virtio, so it cannot find a virtio disk; run minirt-virtio build on it first",
 			dir);
-	else
+	} else {
+		for (size_t i = 0; i < m->n; i++)
+			m->k[i].no_serial = lacks_serial(info, m->k[i].release);
 		ret = keep_served(dir, &ar, m);
+	}
 	archive_release(&ar);
 	return ret;
 }

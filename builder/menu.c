@@ -129,7 +129,9 @@ static bool has_console(const struct menu *m)
 
 void menu_say_consoles(const struct menu *m, FILE *to, const char *prefix)
 {
-	for (size_t i = 0; i < m->n && !has_console(m); i++)
+	if (has_console(m))
+		return;
+	for (size_t i = 0; i < m->n; i++)
 		if (m->k[i].no_serial)
 			fprintf(to,
 				"%sconsole: %s (kernel %s) has no serial console driver (8250) built in: its console is the VGA (VNC) one, so no console=ttyS0 on its line\n",

@@ -138,8 +138,7 @@ const struct kernel *sets_kernel(const struct kernel_sets *ks,
 	return NULL;
 }
 
-static const struct modset *set_for(const struct kernel_sets *ks,
-				    const char *release)
+const struct modset *sets_set(const struct kernel_sets *ks, const char *release)
 {
 	for (size_t i = 0; i < ks->nsets; i++)
 		if (!strcmp(ks->sets[i].release, release))
@@ -218,7 +217,7 @@ static int resolve_trees(struct kernel_sets *ks, const struct modreq *req,
 		ks->nsets++;
 		if (ret < 0)
 			return -1;
-		twin = set_for(ks, ks->sets[ks->nsets - 1].release);
+		twin = sets_set(ks, ks->sets[ks->nsets - 1].release);
 		if (twin != &ks->sets[ks->nsets - 1])
 			return error_set(
 				"%s and %s both hold modules for kernel %s",
@@ -258,7 +257,7 @@ static int match_kernels(struct kernel_sets *ks, struct medium *medium,
 	}
 	for (size_t i = 0; i < ks->nkernels; i++) {
 		const struct kernel *k = &ks->kernels[i];
-		const struct modset *set = set_for(ks, k->release);
+		const struct modset *set = sets_set(ks, k->release);
 		struct buf where = { 0 };
 
 		if (set && kernel_check(k, set) < 0)

@@ -39,6 +39,10 @@ int sets_resolve(struct kernel_sets *ks, const struct build_opts *o,
 		 struct input *in, const struct modreq *req, size_t nreq);
 void sets_free(struct kernel_sets *ks);
 
+/* The set of modules for that release, or NULL. */
+const struct modset *sets_set(const struct kernel_sets *ks,
+			      const char *release);
+
 /* The kernel of that release, or NULL (no kernel named). */
 const struct kernel *sets_kernel(const struct kernel_sets *ks,
 				 const char *release);

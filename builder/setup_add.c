@@ -220,6 +220,7 @@ static void kernel_where(const struct adding *a, const struct kernel *k,
 			 struct menu_kernel *mk)
 {
 	const char *label = k->label, *name = strrchr(label, '/');
+	const struct modset *set;
 
 	name = name ? name + 1 : label;
 	if (a->iso)
@@ -228,9 +229,8 @@ static void kernel_where(const struct adding *a, const struct kernel *k,
 	else
 		snprintf(mk->path, sizeof(mk->path), "%s", name);
 	bootentry_take_kernel(mk, name, k);
-	for (size_t i = 0; i < a->build.ks.nsets; i++)
-		if (!strcmp(a->build.ks.sets[i].release, k->release))
-			mk->no_serial = !a->build.ks.sets[i].serial_builtin;
+	set = sets_set(&a->build.ks, k->release);
+	mk->no_serial = set && !set->serial_builtin;
 }
 
 /* Can this machine run a 64-bit kernel? Its CPU's "lm" flag says. */
@@ -411,21 +411,17 @@ static int check_old(struct adding *a)
 static int check_drivers(const struct adding *a)
 {
 	const struct menu_kernel *k = &a->menu.k[0];
-	const struct kernel_sets *ks = &a->build.ks;
+	const struct modset *set = sets_set(&a->build.ks, k->release);
 
-	for (size_t i = 0; i < ks->nsets; i++) {
-		const struct modset *set = &ks->sets[i];
-
-		if (strcmp(set->release, k->release) || !set->knows_builtin)
-			continue;
-		for (size_t d = 0; d < a->nfs_drivers; d++)
-			if (name_list_has(set->missing, set->nmissing,
-					  a->fs_drivers[d]))
-				return error_set(
-					"KNOPPIX's kernel %s (%s) has no %s, neither as a module nor built in: its init could not mount /dev/%s",
-					k->release, k->name, a->fs_drivers[d],
-					a->part.dev);
-	}
+	if (!set || !set->knows_builtin)
+		return 0;
+	for (size_t d = 0; d < a->nfs_drivers; d++)
+		if (name_list_has(set->missing, set->nmissing,
+				  a->fs_drivers[d]))
+			return error_set(
+				"KNOPPIX's kernel %s (%s) has no %s, neither as a module nor built in: its init could not mount /dev/%s",
+				k->release, k->name, a->fs_drivers[d],
+				a->part.dev);
 	return 0;
 }
 

@@ -352,6 +352,24 @@ static size_t nvme_names_in(const char *out)
 }
 
 /*
+ * ROOT/lib/modules/<release>: the cached kernel's tree as links to its
+ * files (only new names are written), then edited by the shell command
+ * edit run inside it.
+ */
+static char *edited_tree(const char *root, const char *kver, const char *edit)
+{
+	char *tree = malloc(strlen(root) + strlen(kver) + 16);
+
+	assert_non_null(tree);
+	sprintf(tree, "%s/lib/modules/%s", root, kver);
+	assert_int_equal(run("mkdir -p %s/lib/modules && cp -al %s %s && cd %s"
+			     " && %s",
+			     root, modules, tree, tree, edit),
+			 0);
+	return tree;
+}
+
+/*
  * A kernel with nvme built in (modules.builtin) has NVMe as much as one
  * shipping the module: the three scans get NVMe names. Through the
  * modules' own modinfo and through libkmod's index (depmod'd, as on a
@@ -363,16 +381,10 @@ static void nvme_built_in(void **state)
 	char *in = in_dir("k6.gz"), *out = in_dir("nvme.gz");
 
 	(void)state;
-	tree = malloc(strlen(root) + strlen(kver) + 16);
-	assert_non_null(tree);
-	sprintf(tree, "%s/lib/modules/%s", root, kver);
-	/* Links to the cache's files: only new names are written. */
-	assert_int_equal(run("mkdir -p %s/lib/modules && cp -al %s %s && cd %s"
-			     " && rm kernel/drivers/nvme/host/nvme.ko && { cat "
-			     "modules.builtin; echo kernel/drivers/nvme/host/"
-			     "nvme.ko; } >b.new && mv b.new modules.builtin",
-			     root, modules, tree, tree),
-			 0);
+	tree = edited_tree(root, kver,
+			   "rm kernel/drivers/nvme/host/nvme.ko && { cat "
+			   "modules.builtin; echo kernel/drivers/nvme/host/"
+			   "nvme.ko; } >b.new && mv b.new modules.builtin");
 	assert_int_equal(build_with(tree, in, out, LAYOUT_MERGE, true), 0);
 	assert_int_equal(nvme_names_in(out), 3);
 	assert_int_equal(run("depmod -b %s %s", root, kver), 0);
@@ -422,14 +434,9 @@ static void serial_driver_recorded(void **state)
 	(void)state;
 	assert_int_equal(build(in, out, LAYOUT_MERGE, true), 0);
 	assert_false(says_no_serial(out, kver));
-	tree = malloc(strlen(root) + strlen(kver) + 16);
-	assert_non_null(tree);
-	sprintf(tree, "%s/lib/modules/%s", root, kver);
-	assert_int_equal(run("mkdir -p %s/lib/modules && cp -al %s %s && cd %s"
-			     " && grep -v /8250 modules.builtin >b.new"
-			     " && mv b.new modules.builtin",
-			     root, modules, tree, tree),
-			 0);
+	tree = edited_tree(root, kver,
+			   "grep -v /8250 modules.builtin >b.new"
+			   " && mv b.new modules.builtin");
 	assert_int_equal(build_with(tree, in, out, LAYOUT_MERGE, true), 0);
 	assert_true(says_no_serial(out, kver));
 	free(root);
