@@ -7,7 +7,7 @@
  */
 #include "modfile.h"
 #include "modinfo.h"
-#include "modules.h"
+#include "closure.h"
 
 #include <errno.h>
 #include <fnmatch.h>

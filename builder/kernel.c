@@ -130,21 +130,3 @@ uint16_t kernel_machine(const struct kernel *k)
 		return 0;
 	return k->is_64bit ? ELF_MACHINE_X86_64 : ELF_MACHINE_386;
 }
-
-int kernel_check(const struct kernel *k, const struct modset *set)
-{
-	uint16_t machine = kernel_machine(k);
-
-	if (set->n && strcmp(set->release, k->release))
-		return error_set("%s is for kernel %s, but %s is %s",
-				 set->v[0].name, set->release, k->label,
-				 k->release);
-	for (size_t i = 0; machine && i < set->n; i++)
-		if (set->v[i].info.machine != machine)
-			return error_set(
-				"%s is for %s, but %s is a %s kernel",
-				set->v[i].name,
-				elf_machine_name(set->v[i].info.machine),
-				k->label, k->is_64bit ? "64-bit" : "32-bit");
-	return 0;
-}

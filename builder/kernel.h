@@ -3,9 +3,8 @@
 #ifndef MV_KERNEL_H
 #define MV_KERNEL_H
 
-#include "modules.h"
-
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct kernel {
@@ -38,8 +37,5 @@ void kernel_free(struct kernel *k);
 
 /* ELF_MACHINE_X86_64 or ELF_MACHINE_386; 0 if the header does not say. */
 uint16_t kernel_machine(const struct kernel *k);
-
-/* Refuse modules that cannot load into kernel k. */
-int kernel_check(const struct kernel *k, const struct modset *set);
 
 #endif

@@ -4,7 +4,7 @@
  * dry run of an insertion lists each module to load, soft dependencies and
  * all, with no module file opened.
  */
-#include "modules.h"
+#include "kmodplan.h"
 #include "modfile.h"
 
 #include <libkmod.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "modules.h"
+#include "closure.h"
 #include "elf.h"
-#include "kernel.h"
-#include "modinfo.h"
+#include "kmodplan.h"
 #include "serial.h"
 
 #include <limits.h>
@@ -10,58 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-bool name_list_has(char *const *list, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(list[i], name))
-			return true;
-	return false;
-}
-
-int name_list_push(char ***list, size_t *n, const char *name)
-{
-	char **v = realloc(*list, (*n + 1) * sizeof(**list));
-
-	if (!v)
-		return error_set("out of memory");
-	*list = v;
-	v[*n] = xstrdup(name);
-	if (!v[*n])
-		return -1;
-	(*n)++;
-	return 0;
-}
-
-/* Append a module (image taken over); its modinfo read from the image. */
-struct module *modset_push(struct modset *set, const char *name,
-			   const char *source, struct buf *image)
-{
-	struct module *v = realloc(set->v, (set->n + 1) * sizeof(*v)), *m;
-
-	if (!v) {
-		error_set("out of memory");
-		buf_free(image);
-		return NULL;
-	}
-	set->v = v;
-	m = &v[set->n];
-	memset(m, 0, sizeof(*m));
-	m->image = *image;
-	memset(image, 0, sizeof(*image));
-	m->name = xstrdup(name);
-	m->source = xstrdup(source);
-	set->n++;
-	if (!m->name || !m->source)
-		return NULL;
-	if (modinfo_read(m->image.data, m->image.len, &m->info) < 0) {
-		error_set(
-			"%s is not a kernel module (no ELF relocatable object)",
-			source);
-		return NULL;
-	}
-	return m;
-}
 
 static int fetch_planned(struct modtree *t, struct modplan_item *items,
 			 size_t n, struct modset *set)
@@ -236,28 +184,20 @@ int modules_resolve(struct modtree *tree, const struct modreq *req, size_t nreq,
 	return ret;
 }
 
-void modset_free(struct modset *set)
+int kernel_check(const struct kernel *k, const struct modset *set)
 {
-	for (size_t i = 0; i < set->n; i++) {
-		free(set->v[i].name);
-		free(set->v[i].source);
-		modinfo_free(&set->v[i].info);
-		buf_free(&set->v[i].image);
-	}
-	free(set->v);
-	for (size_t i = 0; i < set->nbuiltin; i++)
-		free(set->builtin[i]);
-	free(set->builtin);
-	for (size_t i = 0; i < set->nskipped_soft; i++)
-		free(set->skipped_soft[i]);
-	free(set->skipped_soft);
-	for (size_t i = 0; i < set->nmissing; i++)
-		free(set->missing[i]);
-	free(set->missing);
-	for (size_t i = 0; i < set->nin_minirt; i++)
-		free(set->in_minirt[i]);
-	free(set->in_minirt);
-	free(set->release);
-	free(set->from);
-	memset(set, 0, sizeof(*set));
+	uint16_t machine = kernel_machine(k);
+
+	if (set->n && strcmp(set->release, k->release))
+		return error_set("%s is for kernel %s, but %s is %s",
+				 set->v[0].name, set->release, k->label,
+				 k->release);
+	for (size_t i = 0; machine && i < set->n; i++)
+		if (set->v[i].info.machine != machine)
+			return error_set(
+				"%s is for %s, but %s is a %s kernel",
+				set->v[i].name,
+				elf_machine_name(set->v[i].info.machine),
+				k->label, k->is_64bit ? "64-bit" : "32-bit");
+	return 0;
 }

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* The load order from a tree's index, as modprobe works it out. */
+#ifndef MV_KMODPLAN_H
+#define MV_KMODPLAN_H
+
+#include "modset.h"
+
+/* One module to load; no module bytes read yet. */
+struct modplan_item {
+	char *name, *path; /* path as libkmod gives it */
+	bool optional;
+};
+
+int kmod_plan(const char *dir, const char *label, const struct modreq *req,
+	      size_t nreq, struct modplan_item **items, size_t *n,
+	      struct modset *set);
+
+#endif
