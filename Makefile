@@ -8,7 +8,8 @@ CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
 LIBS_PC := libkmod zlib liblzma libzstd liblz4 libarchive libiso9660 \
 	libmd libdeflate
-HOST_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -DVERSION='"$(VERSION)"'
+HOST_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -DVERSION='"$(VERSION)"' \
+	-iquote builder
 HOST_LIBS = $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lbz2 -llzo2
 
 # make static: the same builder linked statically against musl and the
@@ -38,12 +39,21 @@ PREINIT_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Os -static -s -fno-pie \
 PREINIT_SRC := $(wildcard init/*.c)
 PREINIT_HDR := $(wildcard init/*.h)
 
-BUILDER_SRC := $(wildcard builder/*.c)
+# The builder: the pipeline and its commands at the top, each subsystem in
+# a directory of its own (README: Design).
+BUILDER_DIRS := builder builder/initramfs builder/medium builder/modules \
+	builder/grub
+BUILDER_SRC := $(foreach d,$(BUILDER_DIRS),$(wildcard $(d)/*.c))
+BUILDER_HDR := $(foreach d,$(BUILDER_DIRS),$(wildcard $(d)/*.h))
 BUILDER_LIB_SRC := $(filter-out builder/main.c,$(BUILDER_SRC))
 BUILDER_OBJ := $(BUILDER_SRC:%.c=$(B)/obj/%.o)
 BUILDER_LIB_OBJ := $(BUILDER_LIB_SRC:%.c=$(B)/obj/%.o)
 INIT_HOST_OBJ := $(filter-out $(B)/obj/init/preinit.o, \
 	$(PREINIT_SRC:%.c=$(B)/obj/%.o))
+
+# Only a pattern rule names them, which would make them intermediate
+# files, deleted after the build; tests/tree/run.sh reads them.
+.SECONDARY: $(INIT_HOST_OBJ)
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -57,16 +67,16 @@ FUZZ_TARGETS := archive lists cmdline initpatch cloop mounts grubconf
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -DVERSION='"$(VERSION)"' \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-iquote builder -iquote init
-fuzz_src_archive := builder/archive.c builder/cpio.c builder/compress.c \
-	builder/buf.c builder/rootfs.c
-fuzz_src_lists := init/loadorder.c builder/modlist.c init/devmatch.c \
+fuzz_src_archive := $(addprefix builder/initramfs/,archive.c cpio.c \
+	compress.c rootfs.c) builder/buf.c
+fuzz_src_lists := init/loadorder.c builder/modules/modlist.c init/devmatch.c \
 	init/sysdir.c init/text.c
 fuzz_src_cmdline := init/cmdline.c
-fuzz_src_initpatch := builder/initpatch.c builder/buf.c
-fuzz_src_cloop := builder/cloop.c builder/isofs.c builder/source.c \
+fuzz_src_initpatch := builder/initramfs/initpatch.c builder/buf.c
+fuzz_src_cloop := $(addprefix builder/medium/,cloop.c isofs.c source.c) \
 	builder/buf.c
-fuzz_src_mounts := builder/mounts.c builder/buf.c
-fuzz_src_grubconf := builder/grubconf.c builder/buf.c
+fuzz_src_mounts := builder/grub/mounts.c builder/buf.c
+fuzz_src_grubconf := builder/grub/grubconf.c builder/buf.c
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
 .PHONY: all deps check check-vps unit unit-bins asan fuzz fuzz-bins bench \
@@ -82,7 +92,7 @@ $(B)/preinit-i386: $(PREINIT_SRC) $(PREINIT_HDR)
 	@mkdir -p $(@D)
 	i386-linux-musl-gcc $(PREINIT_CFLAGS) -o $@ $(PREINIT_SRC)
 
-$(B)/obj/%.o: %.c $(wildcard builder/*.h init/*.h)
+$(B)/obj/%.o: %.c $(BUILDER_HDR) $(PREINIT_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c -o $@ $<
 
@@ -131,7 +141,7 @@ $(B)/oldkernel: tests/tools/oldkernel.c
 
 # Test helper: a cpio from a gen_init_cpio list, no root needed.
 $(B)/gen-cpio: tests/tools/gen-cpio.c $(BUILDER_LIB_OBJ) $(B)/obj/builder/embed.o
-	$(CC) $(HOST_CFLAGS) -iquote builder -o $@ $^ $(HOST_LIBS)
+	$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
 
 # Test helper: cloop V4.0 images (Debian's create_compressed_fs writes V2.0).
 $(B)/mkcloop4: tests/tools/mkcloop4.c
@@ -139,16 +149,16 @@ $(B)/mkcloop4: tests/tools/mkcloop4.c
 
 $(B)/mangle-cpio: tests/tools/mangle-cpio.c $(BUILDER_LIB_OBJ) \
 		$(B)/obj/builder/embed.o
-	$(CC) $(HOST_CFLAGS) -iquote builder -o $@ $^ $(HOST_LIBS)
+	$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
 
 $(B)/rootfs-view: tests/tools/rootfs-view.c $(BUILDER_LIB_OBJ) \
 		$(B)/obj/builder/embed.o
-	$(CC) $(HOST_CFLAGS) -Ibuilder -o $@ $^ $(HOST_LIBS)
+	$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(BUILDER_LIB_OBJ) $(INIT_HOST_OBJ) \
 		$(B)/obj/builder/embed.o tests/unit/helpers.h
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -iquote builder -iquote init -o $@ $< $(BUILDER_LIB_OBJ) \
+	$(CC) $(HOST_CFLAGS) -iquote init -o $@ $< $(BUILDER_LIB_OBJ) \
 		$(INIT_HOST_OBJ) $(B)/obj/builder/embed.o $(HOST_LIBS) -lcmocka
 
 # The kill test's LD_PRELOAD shim (tests/kill/run.sh).
@@ -156,7 +166,8 @@ $(B)/kill/shim.so: tests/kill/shim.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 $(WARN) -O2 -shared -fPIC -o $@ $< -ldl
 
-$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard builder/*.[ch] init/*.[ch])
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILDER_SRC) $(BUILDER_HDR) \
+		$(PREINIT_SRC) $(PREINIT_HDR)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(fuzz_src_$*) $(HOST_LIBS)
 

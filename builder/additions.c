@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "additions.h"
-#include "devices.h"
-#include "elf.h"
+#include "modules/devices.h"
+#include "medium/elf.h"
 #include "embed.h"
 #include "layout.h"
-#include "ours.h"
+#include "initramfs/ours.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,7 +153,7 @@ static int add_file(struct planner *p, const char *name, const struct buf *data,
 	return 0;
 }
 
-/* The set's modules, and the files saying which to load when (devices.h). */
+/* The set's modules, and which to load when (modules/devices.h). */
 static int add_set(struct planner *p, const struct modset *set,
 		   struct buf *info)
 {

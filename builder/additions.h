@@ -8,7 +8,7 @@
 #ifndef MV_ADDITIONS_H
 #define MV_ADDITIONS_H
 
-#include "initpatch.h"
+#include "initramfs/initpatch.h"
 #include "input.h"
 #include "sets.h"
 

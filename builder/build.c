@@ -8,7 +8,7 @@
 #include "plan.h"
 #include "embed.h"
 #include "layout.h"
-#include "modlist.h"
+#include "modules/modlist.h"
 
 #include <stdlib.h>
 #include <string.h>

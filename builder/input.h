@@ -8,12 +8,12 @@
 #ifndef MV_INPUT_H
 #define MV_INPUT_H
 
-#include "archive.h"
+#include "initramfs/archive.h"
 #include "build.h"
-#include "medium.h"
+#include "medium/medium.h"
 #include "output.h"
-#include "rootfs.h"
-#include "userland.h"
+#include "initramfs/rootfs.h"
+#include "modules/userland.h"
 
 struct input {
 	enum layout layout; /* what it is read for: append keeps its /init */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "list.h"
-#include "archive.h"
+#include "initramfs/archive.h"
 
 #include <stdio.h>
 

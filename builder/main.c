@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* minirt-virtio: make an initramfs (KNOPPIX's minirt) boot from virtio. */
-#include "bootentry.h"
+#include "grub/bootentry.h"
 #include "build.h"
 #include "buf.h"
 #include "list.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "output.h"
-#include "archive.h"
-#include "ours.h"
+#include "initramfs/archive.h"
+#include "initramfs/ours.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -6,7 +6,7 @@
 #include "additions.h"
 #include "build.h"
 #include "input.h"
-#include "ours.h"
+#include "initramfs/ours.h"
 #include "output.h"
 #include "sets.h"
 

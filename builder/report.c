@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* What a build did, on stdout, for whoever runs it. */
-#include "devices.h"
-#include "elf.h"
+#include "modules/devices.h"
+#include "medium/elf.h"
 #include "plan.h"
 
 #include <stdio.h>

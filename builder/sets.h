@@ -10,9 +10,9 @@
 
 #include "build.h"
 #include "input.h"
-#include "kernel.h"
-#include "medium.h"
-#include "modules.h"
+#include "medium/kernel.h"
+#include "medium/medium.h"
+#include "modules/modules.h"
 
 struct kernel_sets {
 	struct kernel *kernels; /* -k, or the medium's (not owned) */

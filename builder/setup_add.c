@@ -6,9 +6,9 @@
  * if a later one fails.
  */
 #include "setupstate.h"
-#include "bootentry.h"
-#include "medium.h"
-#include "ours.h"
+#include "grub/bootentry.h"
+#include "medium/medium.h"
+#include "initramfs/ours.h"
 #include "output.h"
 #include "plan.h"
 

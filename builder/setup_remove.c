@@ -6,10 +6,10 @@
  * put back in place). The ISO, KNOPPIX's files and an original minirt stay.
  */
 #include "setupstate.h"
-#include "archive.h"
-#include "ours.h"
+#include "initramfs/archive.h"
+#include "initramfs/ours.h"
 #include "output.h"
-#include "runcmd.h"
+#include "grub/runcmd.h"
 
 #include <errno.h>
 #include <signal.h>

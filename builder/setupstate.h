@@ -7,9 +7,9 @@
 #ifndef MV_SETUPSTATE_H
 #define MV_SETUPSTATE_H
 
-#include "grubconf.h"
-#include "grubhost.h"
-#include "partition.h"
+#include "grub/grubconf.h"
+#include "grub/grubhost.h"
+#include "grub/partition.h"
 #include "setup.h"
 
 #include <signal.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Drivers for the devices present. The builder's devices file has a line
- * per driver: "[?]dep.ko... driver.ko ALIAS..." (builder/devices.h). The
- * kernel names each device's modalias in sysfs and in its "add" uevent; a
+ * per driver: "[?]dep.ko... driver.ko ALIAS..." (builder/modules/devices.h).
+ * The kernel names each device's modalias in sysfs and in its "add" uevent; a
  * driver loads when one of its aliases matches one of those.
  */
 #ifndef PREINIT_DEVMATCH_H

@@ -121,7 +121,7 @@ valgrind_medium
 # archive_release(), and an executable's archive_release() would be called instead.
 shadowing() {
 	local ours libs clash
-	ours=$(nm build/obj/builder/*.o | awk '$2 ~ /^[TDBR]$/ { print $3 }' | sort -u)
+	ours=$(find build/obj/builder -name "*.o" -exec nm {} + | awk '$2 ~ /^[TDBR]$/ { print $3 }' | sort -u)
 	libs=$(ldd build/minirt-virtio | awk '/=> \// { print $3 }' |
 		xargs -n1 nm -D --defined-only 2>/dev/null | awk '{ print $3 }' | sort -u)
 	clash=$(comm -12 <(echo "$ours") <(echo "$libs") | tr '\n' ' ')
@@ -136,7 +136,7 @@ shadowing
 # Every C file in the kernel style of .clang-format, as the README asks.
 formatted() {
 	local bad="" f
-	for f in builder/*.[ch] init/*.[ch] tests/*/*.[ch]; do
+	for f in builder/*.[ch] builder/*/*.[ch] init/*.[ch] tests/*/*.[ch]; do
 		clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || bad="$bad $f"
 	done
 	if [ -z "$bad" ]; then
@@ -146,6 +146,7 @@ formatted() {
 	fi
 }
 formatted
+tests/tree/run.sh | tee -a "$results"
 
 # The man page: mandoc's lint finds nothing at warning level or above, and
 # make install puts it where man finds it.

@@ -4,7 +4,8 @@
 # another, a directory that is not empty, a missing parent, a symbolic link
 # as parent), booted as it is and as minirt-virtio builds it (merge and
 # append). Each boot must print the line build/rootfs-view predicts from
-# the original: rootfs.c agrees with the kernel, and the builds keep all.
+# the original: builder/initramfs/rootfs.c agrees with the kernel, and the
+# builds keep all.
 # Prints a PASS or FAIL line per boot.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)

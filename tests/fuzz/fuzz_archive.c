@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer: the segment walker, every decompressor, the cpio parser, and
- * what the kernel would unpack from it (rootfs.c).
+ * what the kernel would unpack from it (builder/initramfs/rootfs.c).
  */
-#include "archive.h"
-#include "rootfs.h"
+#include "initramfs/archive.h"
+#include "initramfs/rootfs.h"
 
 #include <stdlib.h>
 #include <string.h>

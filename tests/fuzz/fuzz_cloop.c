@@ -5,8 +5,8 @@
  * a KNOPPIX image.
  */
 #include "buf.h"
-#include "cloop.h"
-#include "isofs.h"
+#include "medium/cloop.h"
+#include "medium/isofs.h"
 
 #include <sys/mman.h>
 #include <sys/stat.h>

@@ -5,7 +5,7 @@
  * the insertions are taken out, in order), it is idempotent (its output
  * needs no second patch), and it reports one line per changed line.
  */
-#include "initpatch.h"
+#include "initramfs/initpatch.h"
 
 #include <stdlib.h>
 #include <string.h>

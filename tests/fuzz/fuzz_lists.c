@@ -7,7 +7,7 @@
 #include "devmatch.h"
 #include "loadorder.h"
 #include "text.h"
-#include "modlist.h"
+#include "modules/modlist.h"
 
 #include <stdint.h>
 #include <stdlib.h>

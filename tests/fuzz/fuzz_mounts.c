@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* libFuzzer: boot-entry's mount table parser (mountinfo and /proc/mounts). */
-#include "mounts.h"
+#include "grub/mounts.h"
 
 #include <stdint.h>
 #include <stdlib.h>

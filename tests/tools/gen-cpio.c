@@ -11,8 +11,8 @@
  * output) numbers its inodes from 1 again, as separate runs would.
  * Every entry gets mtime 0 unless SOURCE_DATE_EPOCH says otherwise.
  */
-#include "archive.h"
-#include "cpio.h"
+#include "initramfs/archive.h"
+#include "initramfs/cpio.h"
 
 #include <stdio.h>
 #include <stdlib.h>

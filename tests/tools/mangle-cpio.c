@@ -6,7 +6,7 @@
  * --file makes PATH (a directory, say) a regular file holding FILE.
  * Reads every segment, applies the edits, writes one gzip'd archive.
  */
-#include "archive.h"
+#include "initramfs/archive.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * rootfs-view: what the kernel would leave at some paths when it unpacks
- * an initramfs, as builder/rootfs.c models it, in one line:
+ * an initramfs, as builder/initramfs/rootfs.c models it, in one line:
  *	rootfs-view FILE PATH...
  *	RULES: PATH=file:CONTENT|dir|link:TARGET|other|none ...
  * The kernel-rules boot test compares it with what a booted kernel shows
  * (tests/fixtures/rules-init prints the same line).
  */
-#include "rootfs.h"
+#include "initramfs/rootfs.h"
 
 #include <stdio.h>
 

@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "archive.h"
+#include "initramfs/archive.h"
 #include "build.h"
-#include "rootfs.h"
+#include "initramfs/rootfs.h"
 
 /* The repository's root: tests run from there (make check). */
 #define KERNEL_CACHE "cache/kernels/amd64"

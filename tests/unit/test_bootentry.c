@@ -4,9 +4,9 @@
  * directory of KNOPPIX files and a mount table the test writes.
  */
 #include "helpers.h"
-#include "bootentry.h"
-#include "compress.h"
-#include "cpio.h"
+#include "grub/bootentry.h"
+#include "initramfs/compress.h"
+#include "initramfs/cpio.h"
 
 #include <sys/sysmacros.h>
 

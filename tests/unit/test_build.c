@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Whole builds: determinism, atomic in-place rewrite, idempotence. */
 #include "helpers.h"
-#include "archive.h"
+#include "initramfs/archive.h"
 #include "build.h"
-#include "elf.h"
-#include "initpatch.h"
+#include "medium/elf.h"
+#include "initramfs/initpatch.h"
 
 #include <sys/wait.h>
 

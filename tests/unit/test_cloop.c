@@ -5,9 +5,9 @@
  * ISO9660 filesystem inside them, and KNOPPIX media.
  */
 #include "helpers.h"
-#include "cloop.h"
-#include "isofs.h"
-#include "medium.h"
+#include "medium/cloop.h"
+#include "medium/isofs.h"
+#include "medium/medium.h"
 
 #include <fcntl.h>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The newc reader and writer, and the segment walker above them. */
 #include "helpers.h"
-#include "archive.h"
-#include "cpio.h"
+#include "initramfs/archive.h"
+#include "initramfs/cpio.h"
 
 static struct cpio_list sample_list(void)
 {

@@ -5,7 +5,7 @@
  * menu.lst and its default line, put back byte for byte by --remove.
  */
 #include "helpers.h"
-#include "grubconf.h"
+#include "grub/grubconf.h"
 
 static struct setup_record sample(void)
 {

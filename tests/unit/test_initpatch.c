@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Adding vd (and NVMe) names to every device scan of KNOPPIX's init. */
 #include "helpers.h"
-#include "initpatch.h"
+#include "initramfs/initpatch.h"
 
 #define SCAN                                                                   \
 	"'hd[a-z]' 'hd[a-z][0-9]*' 'scd[0-9]*' 'sr[0-9]*' 'sd[a-z]' "          \

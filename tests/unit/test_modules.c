@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* Module closure with libkmod, on the real modules of Debian's kernel. */
 #include "helpers.h"
-#include "devices.h"
-#include "elf.h"
-#include "kernel.h"
-#include "modinfo.h"
-#include "modlist.h"
-#include "modules.h"
-#include "serial.h"
-#include "userland.h"
+#include "modules/devices.h"
+#include "medium/elf.h"
+#include "medium/kernel.h"
+#include "modules/modinfo.h"
+#include "modules/modlist.h"
+#include "modules/modules.h"
+#include "modules/serial.h"
+#include "modules/userland.h"
 
 /* The modules req asks for, out of the directory dir. */
 static int resolve(const char *dir, const struct modreq *req, size_t n,

@@ -5,7 +5,7 @@
  * Debian's mkinitramfs with an early cpio in front.
  */
 #include "helpers.h"
-#include "archive.h"
+#include "initramfs/archive.h"
 #include "build.h"
 
 #define DI "build/fixtures/di-initrd.gz"

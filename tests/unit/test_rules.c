@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The kernel's unpacking rules (init/initramfs.c), checked on what a build
- * writes: the root the kernel would unpack from it (rootfs.c) must hold
- * the pre-init at /init, the original init at /init.orig and everything
- * else as the input had it.
+ * writes: the root the kernel would unpack from it (builder/initramfs/rootfs.c)
+ * must hold the pre-init at /init, the original init at /init.orig and
+ * everything else as the input had it.
  */
 #include "helpers.h"
 #include "build.h"
@@ -303,7 +303,10 @@ static void unpacked_size_bounded_in_all(void **state)
 	buf_free(&plain);
 }
 
-/* rootfs.c's lookups: links followed as the kernel does, and bounded. */
+/*
+ * builder/initramfs/rootfs.c's lookups: links followed as the kernel does,
+ * and bounded.
+ */
 static void rootfs_lookups(void **state)
 {
 	static char deep[20000];

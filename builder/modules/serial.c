@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "serial.h"
-#include "archive.h"
+#include "initramfs/archive.h"
 #include "buf.h"
-#include "modfile.h"
+#include "medium/modfile.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "userland.h"
-#include "elf.h"
-#include "kernel.h"
+#include "medium/elf.h"
+#include "medium/kernel.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * all, with no module file opened.
  */
 #include "kmodplan.h"
-#include "modfile.h"
+#include "medium/modfile.h"
 
 #include <libkmod.h>
 #include <stdarg.h>
@@ -131,7 +131,7 @@ static int missing(const struct planner *p, const struct modreq *req)
 		return error_set(
 			"%s is neither in %s nor built into the kernel",
 			req->name, p->label);
-	/* The report says so, with the rest (report.c). */
+	/* The report says so, with the rest (builder/report.c). */
 	return name_list_push(&p->set->missing, &p->set->nmissing, req->name);
 }
 

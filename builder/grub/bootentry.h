@@ -6,8 +6,8 @@
 #ifndef MV_BOOTENTRY_H
 #define MV_BOOTENTRY_H
 
-#include "archive.h"
-#include "kernel.h"
+#include "initramfs/archive.h"
+#include "medium/kernel.h"
 #include "menu.h"
 
 #include <stdbool.h>

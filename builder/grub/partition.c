@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "partition.h"
-#include "archive.h"
+#include "initramfs/archive.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "medium.h"
-#include "archive.h"
+#include "initramfs/archive.h"
 
 #include <cdio/iso9660.h>
 #include <ctype.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "modinfo.h"
 #include "buf.h"
-#include "elf.h"
+#include "medium/elf.h"
 
 #include <stdlib.h>
 #include <string.h>

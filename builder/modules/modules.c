@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "modules.h"
 #include "closure.h"
-#include "elf.h"
+#include "medium/elf.h"
 #include "kmodplan.h"
 #include "serial.h"
 

@@ -3,14 +3,14 @@
  * One kernel's drivers and everything they need, in load order, from one
  * module tree: a /lib/modules/<release> with its index (libkmod's order, as
  * modprobe would load them), a flat directory of .ko files (each module's
- * own modinfo), or a tree inside a KNOPPIX image (modtree.h).
+ * own modinfo), or a tree inside a KNOPPIX image (medium/modtree.h).
  */
 #ifndef MV_MODULES_H
 #define MV_MODULES_H
 
-#include "kernel.h"
+#include "medium/kernel.h"
 #include "modset.h"
-#include "modtree.h"
+#include "medium/modtree.h"
 
 #include <stdbool.h>
 

@@ -28,7 +28,7 @@ struct menu_kernel {
 	char release[RELEASE_MAX];
 	bool bits_known; /* boot protocol 2.12 (Linux 3.8) and later say */
 	bool is_64bit;
-	/* No 8250 driver built in (serial.h): console=ttyS0 would show
+	/* No 8250 driver built in (modules/serial.h): console=ttyS0 would show
 	 * nothing, the VGA (VNC) console is the one. */
 	bool no_serial;
 };

@@ -3,8 +3,8 @@
 #ifndef MV_USERLAND_H
 #define MV_USERLAND_H
 
-#include "archive.h"
-#include "kernel.h"
+#include "initramfs/archive.h"
+#include "medium/kernel.h"
 #include "modules.h"
 
 /* What machines the minirt's programs are for. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "grubhost.h"
-#include "archive.h"
+#include "initramfs/archive.h"
 #include "buf.h"
 #include "runcmd.h"
 

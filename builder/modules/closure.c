@@ -5,7 +5,7 @@
  * its dependencies; a name no file has is looked up among the modules'
  * alias= fields (ext4's soft dependency crypto-crc32c).
  */
-#include "modfile.h"
+#include "medium/modfile.h"
 #include "modinfo.h"
 #include "closure.h"
 
@@ -249,7 +249,7 @@ static int missing(struct resolver *r, const char *name, const char *needed_by,
 		return name_list_push(&r->set->skipped_soft,
 				      &r->set->nskipped_soft, note);
 	}
-	/* The report says so, with the rest (report.c). */
+	/* The report says so, with the rest (builder/report.c). */
 	return name_list_push(&r->set->missing, &r->set->nmissing, name);
 }
 

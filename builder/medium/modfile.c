@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "modfile.h"
-#include "archive.h"
-#include "compress.h"
+#include "initramfs/archive.h"
+#include "initramfs/compress.h"
 
 #include <stdlib.h>
 #include <string.h>

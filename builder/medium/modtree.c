@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "modtree.h"
-#include "archive.h"
+#include "initramfs/archive.h"
 #include "isofs.h"
 #include "kernel.h"
 #include "modfile.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "kernel.h"
-#include "archive.h"
+#include "initramfs/archive.h"
 #include "elf.h"
 
 #include <stdlib.h>

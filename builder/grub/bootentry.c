@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "bootentry.h"
-#include "archive.h"
-#include "kernel.h"
-#include "ours.h"
+#include "initramfs/archive.h"
+#include "medium/kernel.h"
+#include "initramfs/ours.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -57,7 +57,7 @@ bool bootentry_serves(const struct archive *ar, const char *release)
 	return archive_find(ar, ar->nseg, path, NULL);
 }
 
-/* Build-info's "no-serial RELEASE" line for the kernel (ours.h). */
+/* Build-info's "no-serial RELEASE" line for the kernel (initramfs/ours.h). */
 static bool lacks_serial(const struct cpio_entry *info, const char *release)
 {
 	char line[sizeof(BUILD_INFO_NO_SERIAL) + RELEASE_MAX + 2];

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "devices.h"
-#include "modfile.h"
+#include "medium/modfile.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
