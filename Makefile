@@ -8,8 +8,8 @@ CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
 LIBS_PC := libkmod zlib liblzma libzstd liblz4 libarchive libiso9660 \
 	libmd libdeflate
-HOST_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -DVERSION='"$(VERSION)"' \
-	-iquote builder
+HOST_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+	-DVERSION='"$(VERSION)"' -iquote builder
 HOST_LIBS = $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lbz2 -llzo2
 
 # make static: the same builder linked statically against musl and the
@@ -41,8 +41,7 @@ PREINIT_HDR := $(wildcard init/*.h)
 
 # The builder: the pipeline and its commands at the top, each subsystem in
 # a directory of its own (README: Design).
-BUILDER_DIRS := builder builder/initramfs builder/medium builder/modules \
-	builder/grub
+BUILDER_DIRS := builder $(patsubst %/,%,$(sort $(wildcard builder/*/)))
 BUILDER_SRC := $(foreach d,$(BUILDER_DIRS),$(wildcard $(d)/*.c))
 BUILDER_HDR := $(foreach d,$(BUILDER_DIRS),$(wildcard $(d)/*.h))
 BUILDER_LIB_SRC := $(filter-out builder/main.c,$(BUILDER_SRC))

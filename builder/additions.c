@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "additions.h"
-#include "modules/devices.h"
-#include "medium/elf.h"
 #include "embed.h"
 #include "layout.h"
 #include "initramfs/ours.h"
+#include "medium/elf.h"
+#include "modules/devices.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,9 +8,9 @@
 #ifndef MV_ADDITIONS_H
 #define MV_ADDITIONS_H
 
-#include "initramfs/initpatch.h"
 #include "input.h"
 #include "sets.h"
+#include "initramfs/initpatch.h"
 
 struct additions {
 	struct cpio_list added; /* in the order they are written */

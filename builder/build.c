@@ -5,9 +5,9 @@
  * add (additions.h), write the new archive (layout.h), put it in place
  * (output.h), say what was done (report.c).
  */
-#include "plan.h"
 #include "embed.h"
 #include "layout.h"
+#include "plan.h"
 #include "modules/modlist.h"
 
 #include <stdlib.h>

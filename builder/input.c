@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "input.h"
+#include "initramfs/ours.h"
 #include "medium/modfile.h"
 #include "modules/modinfo.h"
-#include "initramfs/ours.h"
 
 #include <errno.h>
 #include <stdio.h>

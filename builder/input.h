@@ -8,11 +8,11 @@
 #ifndef MV_INPUT_H
 #define MV_INPUT_H
 
-#include "initramfs/archive.h"
 #include "build.h"
-#include "medium/medium.h"
 #include "output.h"
+#include "initramfs/archive.h"
 #include "initramfs/rootfs.h"
+#include "medium/medium.h"
 #include "modules/userland.h"
 
 struct input {

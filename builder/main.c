@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* minirt-virtio: make an initramfs (KNOPPIX's minirt) boot from virtio. */
-#include "grub/bootentry.h"
-#include "build.h"
 #include "buf.h"
+#include "build.h"
 #include "list.h"
 #include "setup.h"
+#include "grub/bootentry.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -6,9 +6,9 @@
 #include "additions.h"
 #include "build.h"
 #include "input.h"
-#include "initramfs/ours.h"
 #include "output.h"
 #include "sets.h"
+#include "initramfs/ours.h"
 
 struct plan {
 	const struct build_opts *opts;

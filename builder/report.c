@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* What a build did, on stdout, for whoever runs it. */
-#include "modules/devices.h"
-#include "medium/elf.h"
 #include "plan.h"
+#include "medium/elf.h"
+#include "modules/devices.h"
 
 #include <stdio.h>
 #include <string.h>

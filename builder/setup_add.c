@@ -5,12 +5,12 @@
  * regenerate grub.cfg and set the one-time entry, each step undone again
  * if a later one fails.
  */
-#include "setupstate.h"
-#include "grub/bootentry.h"
-#include "medium/medium.h"
-#include "initramfs/ours.h"
 #include "output.h"
 #include "plan.h"
+#include "setupstate.h"
+#include "grub/bootentry.h"
+#include "initramfs/ours.h"
+#include "medium/medium.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,11 +5,11 @@
  * the one-time entry if still pending, the minirt it built (the original
  * put back in place). The ISO, KNOPPIX's files and an original minirt stay.
  */
+#include "output.h"
 #include "setupstate.h"
+#include "grub/runcmd.h"
 #include "initramfs/archive.h"
 #include "initramfs/ours.h"
-#include "output.h"
-#include "grub/runcmd.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -4,9 +4,9 @@
  * put back, GRUB's tools run (setupstate.h).
  */
 #include "setupstate.h"
-#include "initramfs/archive.h"
 #include "output.h"
 #include "grub/runcmd.h"
+#include "initramfs/archive.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -7,10 +7,10 @@
 #ifndef MV_SETUPSTATE_H
 #define MV_SETUPSTATE_H
 
+#include "setup.h"
 #include "grub/grubconf.h"
 #include "grub/grubhost.h"
 #include "grub/partition.h"
-#include "setup.h"
 
 #include <signal.h>
 
@@ -70,6 +70,7 @@ int state_legacy_default(const struct setup_state *st, unsigned entry,
  */
 void state_hold_signals(sigset_t *was);
 
+/* setup's two ways, after state_open() (setup_add.c, setup_remove.c). */
 int setup_add(struct setup_state *st);
 int setup_remove(struct setup_state *st);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "bootentry.h"
 #include "initramfs/archive.h"
-#include "medium/kernel.h"
 #include "initramfs/ours.h"
+#include "medium/kernel.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -6,9 +6,9 @@
 #ifndef MV_BOOTENTRY_H
 #define MV_BOOTENTRY_H
 
+#include "menu.h"
 #include "initramfs/archive.h"
 #include "medium/kernel.h"
-#include "menu.h"
 
 #include <stdbool.h>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "grubhost.h"
-#include "initramfs/archive.h"
 #include "buf.h"
 #include "runcmd.h"
+#include "initramfs/archive.h"
 
 #include <glob.h>
 #include <stdio.h>
@@ -31,10 +31,6 @@ static int under(char *out, const char *root, const char *path)
 	return 0;
 }
 
-/*
- * Debian's update-grub writes /boot/grub/grub.cfg; elsewhere mkconfig
- * is told the file (Fedora and CentOS: grub2-mkconfig, /boot/grub2).
- */
 /*
  * Debian's update-grub writes /boot/grub/grub.cfg; elsewhere mkconfig is
  * told the file (Fedora and CentOS: grub2-mkconfig, /boot/grub2 or the

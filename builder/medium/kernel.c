@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "kernel.h"
-#include "initramfs/archive.h"
 #include "elf.h"
+#include "initramfs/archive.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "modtree.h"
-#include "initramfs/archive.h"
 #include "isofs.h"
 #include "kernel.h"
 #include "modfile.h"
 #include "tmpdir.h"
+#include "initramfs/archive.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,9 +5,9 @@
  * its dependencies; a name no file has is looked up among the modules'
  * alias= fields (ext4's soft dependency crypto-crc32c).
  */
-#include "medium/modfile.h"
-#include "modinfo.h"
 #include "closure.h"
+#include "modinfo.h"
+#include "medium/modfile.h"
 
 #include <errno.h>
 #include <fnmatch.h>

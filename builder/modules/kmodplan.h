@@ -11,6 +11,10 @@ struct modplan_item {
 	bool optional;
 };
 
+/*
+ * The modules req asks for, and what they need, into items in load order;
+ * into set the names only built in, and the optional ones found nowhere.
+ */
 int kmod_plan(const char *dir, const char *label, const struct modreq *req,
 	      size_t nreq, struct modplan_item **items, size_t *n,
 	      struct modset *set);

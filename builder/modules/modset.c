@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* A set of modules grown one by one, and its name lists (modset.h). */
 #include "modset.h"
 
 #include <stdlib.h>

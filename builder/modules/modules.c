@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "modules.h"
 #include "closure.h"
-#include "medium/elf.h"
 #include "kmodplan.h"
 #include "serial.h"
+#include "medium/elf.h"
 
 #include <limits.h>
 #include <stdio.h>

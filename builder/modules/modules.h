@@ -8,11 +8,9 @@
 #ifndef MV_MODULES_H
 #define MV_MODULES_H
 
-#include "medium/kernel.h"
 #include "modset.h"
+#include "medium/kernel.h"
 #include "medium/modtree.h"
-
-#include <stdbool.h>
 
 /*
  * The modules req asks for, and their dependencies, out of tree. The

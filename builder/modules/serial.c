@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "serial.h"
-#include "initramfs/archive.h"
 #include "buf.h"
+#include "initramfs/archive.h"
 #include "medium/modfile.h"
 
 #include <limits.h>

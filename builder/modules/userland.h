@@ -3,9 +3,9 @@
 #ifndef MV_USERLAND_H
 #define MV_USERLAND_H
 
+#include "modset.h"
 #include "initramfs/archive.h"
 #include "medium/kernel.h"
-#include "modules.h"
 
 /* What machines the minirt's programs are for. */
 struct census {
