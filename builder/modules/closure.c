@@ -372,9 +372,7 @@ static void resolver_free(struct resolver *r)
 		modinfo_free(&r->files[i].info);
 	}
 	free(r->files);
-	for (size_t i = 0; i < r->nbuiltin; i++)
-		free(r->builtin[i]);
-	free(r->builtin);
+	name_list_free(&r->builtin, &r->nbuiltin);
 }
 
 int closure_resolve(const char *dir, const struct modreq *req, size_t nreq,

@@ -27,6 +27,15 @@ int name_list_push(char ***list, size_t *n, const char *name)
 	return 0;
 }
 
+void name_list_free(char ***list, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
 struct module *modset_push(struct modset *set, const char *name,
 			   const char *source, struct buf *image)
 {
@@ -65,18 +74,10 @@ void modset_free(struct modset *set)
 		buf_free(&set->v[i].image);
 	}
 	free(set->v);
-	for (size_t i = 0; i < set->nbuiltin; i++)
-		free(set->builtin[i]);
-	free(set->builtin);
-	for (size_t i = 0; i < set->nskipped_soft; i++)
-		free(set->skipped_soft[i]);
-	free(set->skipped_soft);
-	for (size_t i = 0; i < set->nmissing; i++)
-		free(set->missing[i]);
-	free(set->missing);
-	for (size_t i = 0; i < set->nin_minirt; i++)
-		free(set->in_minirt[i]);
-	free(set->in_minirt);
+	name_list_free(&set->builtin, &set->nbuiltin);
+	name_list_free(&set->skipped_soft, &set->nskipped_soft);
+	name_list_free(&set->missing, &set->nmissing);
+	name_list_free(&set->in_minirt, &set->nin_minirt);
 	free(set->release);
 	free(set->from);
 	memset(set, 0, sizeof(*set));

@@ -50,5 +50,7 @@ void modset_free(struct modset *set);
 
 int name_list_push(char ***list, size_t *n, const char *name);
 bool name_list_has(char *const *list, size_t n, const char *name);
+/* Frees the names and the list; *list NULL and *n 0 again. */
+void name_list_free(char ***list, size_t *n);
 
 #endif

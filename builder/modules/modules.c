@@ -41,23 +41,21 @@ static int fetch_planned(struct modtree *t, struct modplan_item *items,
 	return ret;
 }
 
-static void free_plan(struct modplan_item *items, size_t n, struct modset *set)
+static void free_items(struct modplan_item *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(items[i].name);
 		free(items[i].path);
 	}
 	free(items);
-	for (size_t i = 0; i < set->nbuiltin; i++)
-		free(set->builtin[i]);
-	free(set->builtin);
-	set->builtin = NULL;
-	set->nbuiltin = 0;
-	for (size_t i = 0; i < set->nmissing; i++)
-		free(set->missing[i]);
-	free(set->missing);
-	set->missing = NULL;
-	set->nmissing = 0;
+}
+
+/* A plan and what it said of the set, before planning again. */
+static void free_plan(struct modplan_item *items, size_t n, struct modset *set)
+{
+	free_items(items, n);
+	name_list_free(&set->builtin, &set->nbuiltin);
+	name_list_free(&set->missing, &set->nmissing);
 }
 
 /* What libkmod orders, again while stand-ins had to be made for it. */
@@ -94,11 +92,7 @@ static int resolve_indexed(struct modtree *t, const struct modreq *req,
 	ret = plan_indexed(t, req, nreq, &items, &n, set);
 	if (!ret)
 		ret = fetch_planned(t, items, n, set);
-	for (size_t i = 0; i < n; i++) {
-		free(items[i].name);
-		free(items[i].path);
-	}
-	free(items);
+	free_items(items, n);
 	return ret;
 }
 
