@@ -66,16 +66,18 @@ FUZZ_TARGETS := archive lists cmdline initpatch cloop mounts grubconf
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -DVERSION='"$(VERSION)"' \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-iquote builder -iquote init
+# What every target links: the buffer, the error, file reading.
+FUZZ_SHARED := builder/buf.c builder/error.c builder/file.c
 fuzz_src_archive := $(addprefix builder/initramfs/,archive.c cpio.c \
-	compress.c rootfs.c) builder/buf.c
+	compress.c rootfs.c) $(FUZZ_SHARED)
 fuzz_src_lists := init/loadorder.c builder/modules/modlist.c init/devmatch.c \
 	init/sysdir.c init/text.c
 fuzz_src_cmdline := init/cmdline.c
-fuzz_src_initpatch := builder/initramfs/initpatch.c builder/buf.c
+fuzz_src_initpatch := builder/initramfs/initpatch.c $(FUZZ_SHARED)
 fuzz_src_cloop := $(addprefix builder/medium/,cloop.c isofs.c source.c) \
-	builder/buf.c
-fuzz_src_mounts := builder/grub/mounts.c builder/buf.c
-fuzz_src_grubconf := builder/grub/grubconf.c builder/buf.c
+	$(FUZZ_SHARED)
+fuzz_src_mounts := builder/grub/mounts.c $(FUZZ_SHARED)
+fuzz_src_grubconf := builder/grub/grubconf.c $(FUZZ_SHARED)
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
 .PHONY: all deps check check-vps unit unit-bins asan fuzz fuzz-bins bench \

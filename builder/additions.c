@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "additions.h"
 #include "embed.h"
+#include "error.h"
 #include "layout.h"
 #include "initramfs/ours.h"
 #include "medium/elf.h"

@@ -6,6 +6,8 @@
  * (output.h), say what was done (report.c).
  */
 #include "embed.h"
+#include "error.h"
+#include "file.h"
 #include "layout.h"
 #include "plan.h"
 #include "modules/modlist.h"

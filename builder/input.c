@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "input.h"
+#include "error.h"
 #include "initramfs/ours.h"
 #include "medium/modfile.h"
 #include "modules/modinfo.h"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Writing the new initramfs: merge (one archive) or append (one segment). */
 #include "layout.h"
+#include "error.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
 /* minirt-virtio: make an initramfs (KNOPPIX's minirt) boot from virtio. */
 #include "buf.h"
 #include "build.h"
+#include "error.h"
 #include "list.h"
 #include "setup.h"
 #include "grub/bootentry.h"

@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Writing OUTPUT so that nothing is lost, whenever the build stops: a
- * temporary file beside it (locked while it is written, so that the next
- * build can tell a killed build's leftovers and remove them), fsynced, given
- * the replaced file's mode, owner and extended attributes (or the umask's
- * mode), then renamed over it, or onto a new name only if that is still
- * free. In place, the file replaced is first kept as OUTPUT.orig beside the
- * real file (a hard link, or an atomic copy where links are not had): the
- * original, or the previous build when the original is not there.
- * Temporary files that killed builds left are removed before writing.
+ * Where OUTPUT goes and what is kept: written atomically (atomic.h) over
+ * it, or onto a new name only if that is still free. In place, the file
+ * replaced is first kept as OUTPUT.orig beside the real file (a hard link,
+ * or an atomic copy where links are not had): the original, or the previous
+ * build when the original is not there.
  */
 #ifndef MV_OUTPUT_H
 #define MV_OUTPUT_H
@@ -47,7 +43,6 @@ struct output {
 	bool made_orig; /* this build made .orig */
 	bool orig_is_build; /* .orig: a build of ours, not the original */
 	struct file_id original; /* the input's recorded original, or it */
-	unsigned new_mode; /* a new file's mode; 0: what the umask leaves */
 };
 
 /*
@@ -65,12 +60,6 @@ int output_check_room(const struct output *o, size_t len);
 
 /* Write data to o->path; on failure everything is as it was. */
 int output_commit(struct output *o, const struct buf *data);
-
-/*
- * path (a configuration file, not a minirt) replaced by data as atomically
- * as OUTPUT is, its mode, owner and attributes kept; a new one gets mode.
- */
-int output_replace(const char *path, const struct buf *data, unsigned mode);
 
 /*
  * After output_commit(): what was there before, again. The original

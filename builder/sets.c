@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "sets.h"
+#include "error.h"
 
 #include <errno.h>
 #include <stdlib.h>

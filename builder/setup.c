@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* setup's command line, and which of setup_add and setup_remove runs. */
+#include "error.h"
 #include "setupstate.h"
 #include "grub/menu.h"
 

@@ -5,6 +5,9 @@
  * regenerate grub.cfg and set the one-time entry, each step undone again
  * if a later one fails.
  */
+#include "atomic.h"
+#include "error.h"
+#include "file.h"
 #include "output.h"
 #include "plan.h"
 #include "setupstate.h"
@@ -500,7 +503,7 @@ static int write_grub2(struct adding *a)
 	if (saved_take(&st->cfg, st->grub.cfg) < 0)
 		return -1;
 	a->config_written = true;
-	if (output_replace(gen, &a->config, 0644) < 0)
+	if (atomic_replace(gen, &a->config, 0644) < 0)
 		return -1;
 	if (chmod(gen, 0644) < 0)
 		return error_set("cannot write %s: %s", gen, strerror(errno));
@@ -526,7 +529,7 @@ static int write_legacy(struct adding *a)
 		return -1;
 	a->built = true;
 	a->config_written = true;
-	if (output_replace(st->grub.menu, &a->config, 0644) < 0)
+	if (atomic_replace(st->grub.menu, &a->config, 0644) < 0)
 		return -1;
 	a->env_set = true;
 	return state_legacy_default(st, a->rec.entry, !a->o->permanent);

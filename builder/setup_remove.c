@@ -5,6 +5,9 @@
  * the one-time entry if still pending, the minirt it built (the original
  * put back in place). The ISO, KNOPPIX's files and an original minirt stay.
  */
+#include "atomic.h"
+#include "error.h"
+#include "file.h"
 #include "output.h"
 #include "setupstate.h"
 #include "grub/runcmd.h"
@@ -239,7 +242,7 @@ static int remove_legacy(struct setup_state *st)
 		remove_minirt(&st->old, false);
 	}
 	if (!ret)
-		ret = output_replace(menu->path, &text, menu->mode);
+		ret = atomic_replace(menu->path, &text, menu->mode);
 	buf_free(&text);
 	if (ret)
 		return error_prefix("%s", menu->path);

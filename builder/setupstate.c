@@ -4,9 +4,11 @@
  * put back, GRUB's tools run (setupstate.h).
  */
 #include "setupstate.h"
+#include "atomic.h"
+#include "error.h"
+#include "file.h"
 #include "output.h"
 #include "grub/runcmd.h"
-#include "initramfs/archive.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -68,7 +70,7 @@ int saved_restore(const struct saved *s)
 					 strerror(errno));
 		return 0;
 	}
-	if (!unchanged(s) && output_replace(s->path, &s->bytes, s->mode) < 0)
+	if (!unchanged(s) && atomic_replace(s->path, &s->bytes, s->mode) < 0)
 		return -1;
 	if (stat(s->path, &st) == 0 && (st.st_mode & 07777) != s->mode &&
 	    chmod(s->path, s->mode) < 0)

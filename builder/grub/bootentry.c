@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "bootentry.h"
+#include "error.h"
+#include "file.h"
 #include "initramfs/archive.h"
 #include "initramfs/ours.h"
 #include "medium/kernel.h"

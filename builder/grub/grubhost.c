@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "grubhost.h"
 #include "buf.h"
+#include "error.h"
+#include "file.h"
 #include "runcmd.h"
-#include "initramfs/archive.h"
 
 #include <glob.h>
 #include <stdio.h>

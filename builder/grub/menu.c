@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "menu.h"
+#include "error.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "mounts.h"
 #include "buf.h"
+#include "error.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "partition.h"
-#include "initramfs/archive.h"
+#include "error.h"
+#include "file.h"
 
 #include <dirent.h>
 #include <errno.h>

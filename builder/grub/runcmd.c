@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "runcmd.h"
+#include "error.h"
 
 #include <errno.h>
 #include <fcntl.h>

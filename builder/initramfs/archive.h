@@ -41,11 +41,4 @@ void archive_release(struct archive *ar);
 struct cpio_entry *archive_find(const struct archive *ar, size_t nseg,
 				const char *path, struct segment **seg);
 
-/* Read a whole file into memory: one of at most 2 GiB, or of at most max. */
-int read_file(const char *path, uint8_t **bytes, size_t *len);
-int read_file_max(const char *path, size_t max, uint8_t **bytes, size_t *len);
-/* A /proc file (its size says 0) or a user's text, at most max bytes,
- * appended to out (room for a '\0' after it). */
-int read_text_max(const char *path, size_t max, struct buf *out);
-
 #endif

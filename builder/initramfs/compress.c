@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "compress.h"
+#include "error.h"
 
 #include <bzlib.h>
 #include <libdeflate.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cpio.h"
+#include "error.h"
 
 #include <stdio.h>
 #include <stdlib.h>

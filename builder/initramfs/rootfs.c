@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "rootfs.h"
+#include "error.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cloop.h"
 #include "buf.h"
+#include "error.h"
 
 #include <lz4.h>
 #include <lzma.h>

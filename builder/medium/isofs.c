@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "isofs.h"
+#include "error.h"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "kernel.h"
 #include "elf.h"
-#include "initramfs/archive.h"
+#include "error.h"
+#include "file.h"
 
 #include <stdlib.h>
 #include <string.h>

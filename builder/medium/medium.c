@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "medium.h"
-#include "initramfs/archive.h"
+#include "error.h"
+#include "file.h"
 
 #include <cdio/iso9660.h>
 #include <ctype.h>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "modfile.h"
-#include "initramfs/archive.h"
+#include "error.h"
+#include "file.h"
 #include "initramfs/compress.h"
 
 #include <stdlib.h>

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "modtree.h"
+#include "error.h"
+#include "file.h"
 #include "isofs.h"
 #include "kernel.h"
 #include "modfile.h"
 #include "tmpdir.h"
-#include "initramfs/archive.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "source.h"
 #include "buf.h"
+#include "error.h"
 
 #include <errno.h>
 #include <string.h>

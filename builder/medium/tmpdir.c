@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tmpdir.h"
 #include "buf.h"
+#include "error.h"
 
 #include <dirent.h>
 #include <errno.h>

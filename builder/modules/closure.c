@@ -6,6 +6,7 @@
  * alias= fields (ext4's soft dependency crypto-crc32c).
  */
 #include "closure.h"
+#include "error.h"
 #include "modinfo.h"
 #include "medium/modfile.h"
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "devices.h"
+#include "error.h"
 #include "medium/modfile.h"
 
 #include <fnmatch.h>

@@ -5,6 +5,7 @@
  * all, with no module file opened.
  */
 #include "kmodplan.h"
+#include "error.h"
 #include "medium/modfile.h"
 
 #include <libkmod.h>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "modinfo.h"
 #include "buf.h"
+#include "error.h"
 #include "medium/elf.h"
 
 #include <stdlib.h>

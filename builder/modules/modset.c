@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* A set of modules grown one by one, and its name lists (modset.h). */
 #include "modset.h"
+#include "error.h"
 
 #include <stdlib.h>
 #include <string.h>

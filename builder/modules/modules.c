@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "modules.h"
 #include "closure.h"
+#include "error.h"
 #include "kmodplan.h"
 #include "serial.h"
 #include "medium/elf.h"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "serial.h"
 #include "buf.h"
-#include "initramfs/archive.h"
+#include "error.h"
+#include "file.h"
 #include "medium/modfile.h"
 
 #include <limits.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "userland.h"
+#include "error.h"
 #include "medium/elf.h"
 #include "medium/kernel.h"
 

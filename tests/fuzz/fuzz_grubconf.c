@@ -4,6 +4,7 @@
  * a generator or menu.lst), menu.lst's block; and for any menu.lst without
  * one, adding the block and taking it away gives the very same bytes.
  */
+#include "error.h"
 #include "grub/grubconf.h"
 
 #include <stdint.h>

@@ -11,6 +11,8 @@
  * output) numbers its inodes from 1 again, as separate runs would.
  * Every entry gets mtime 0 unless SOURCE_DATE_EPOCH says otherwise.
  */
+#include "error.h"
+#include "file.h"
 #include "initramfs/archive.h"
 #include "initramfs/cpio.h"
 

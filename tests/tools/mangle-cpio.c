@@ -6,6 +6,8 @@
  * --file makes PATH (a directory, say) a regular file holding FILE.
  * Reads every segment, applies the edits, writes one gzip'd archive.
  */
+#include "error.h"
+#include "file.h"
 #include "initramfs/archive.h"
 
 #include <stdbool.h>

@@ -7,6 +7,7 @@
  * The kernel-rules boot test compares it with what a booted kernel shows
  * (tests/fixtures/rules-init prints the same line).
  */
+#include "error.h"
 #include "initramfs/rootfs.h"
 
 #include <stdio.h>

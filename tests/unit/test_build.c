@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Whole builds: determinism, atomic in-place rewrite, idempotence. */
+#include "error.h"
 #include "helpers.h"
 #include "initramfs/archive.h"
 #include "build.h"

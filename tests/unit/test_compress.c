@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Every compression the kernel unpacks: detection, round trip, real tools. */
+#include "error.h"
 #include "helpers.h"
 #include "initramfs/compress.h"
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Module closure with libkmod, on the real modules of Debian's kernel. */
+#include "error.h"
 #include "helpers.h"
 #include "modules/devices.h"
 #include "medium/elf.h"

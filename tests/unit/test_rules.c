@@ -5,6 +5,7 @@
  * must hold the pre-init at /init, the original init at /init.orig and
  * everything else as the input had it.
  */
+#include "error.h"
 #include "helpers.h"
 #include "build.h"
 #include "embed.h"
