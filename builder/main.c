@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* minirt-virtio: make an initramfs (KNOPPIX's minirt) boot from virtio. */
 #include "buf.h"
-#include "build.h"
 #include "error.h"
-#include "list.h"
-#include "setup.h"
+#include "build/options.h"
 #include "grub/bootentry.h"
+#include "list/list.h"
+#include "setup/setup.h"
 
 #include <getopt.h>
 #include <stdio.h>

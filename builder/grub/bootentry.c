@@ -3,7 +3,7 @@
 #include "error.h"
 #include "file.h"
 #include "initramfs/archive.h"
-#include "initramfs/ours.h"
+#include "initramfs/ourfiles.h"
 #include "medium/kernel.h"
 
 #include <errno.h>
@@ -59,7 +59,7 @@ bool bootentry_serves(const struct archive *ar, const char *release)
 	return archive_find(ar, ar->nseg, path, NULL);
 }
 
-/* Build-info's "no-serial RELEASE" line for the kernel (initramfs/ours.h). */
+/* Build-info's "no-serial RELEASE" line for the kernel (initramfs/ourfiles.h). */
 static bool lacks_serial(const struct cpio_entry *info, const char *release)
 {
 	char line[sizeof(BUILD_INFO_NO_SERIAL) + RELEASE_MAX + 2];

@@ -250,7 +250,7 @@ static int missing(struct resolver *r, const char *name, const char *needed_by,
 		return name_list_push(&r->set->skipped_soft,
 				      &r->set->nskipped_soft, note);
 	}
-	/* The report says so, with the rest (builder/report.c). */
+	/* The report says so, with the rest (builder/build/report.c). */
 	return name_list_push(&r->set->missing, &r->set->nmissing, name);
 }
 

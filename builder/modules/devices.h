@@ -14,7 +14,7 @@
 #define MV_DEVICES_H
 
 #include "buf.h"
-#include "modules.h"
+#include "resolve.h"
 
 #define DEVICES_FILE "devices"
 

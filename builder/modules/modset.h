@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One kernel's set of modules, in load order, and the name lists beside
- * it: what both ways to the closure (closure.c, kmodplan.c) fill in and
+ * it: what both ways to the closure (closure.c, kmodorder.c) fill in and
  * what the rest of the builder reads.
  */
 #ifndef MV_MODSET_H

@@ -1,13 +1,50 @@
 #!/bin/bash
-# The source tree's shape (README: Design): no file of the builder or the
-# pre-init calls into one that calls back into it, directly or around a
-# circle; a subsystem's directory (builder/DIR/) includes and calls nothing
-# of the pipeline above it but the shared buf.h; the subsystems use each
-# other in one direction. Reads the objects make built in build/obj.
-# Prints PASS/FAIL lines.
+# The source tree's shape (README: Design). The builder's directories sit
+# in layers, each using only its own layer and those below it:
+#   shared       builder/*.c but main.c: buffer, errors, files, atomic
+#                writing, the command type, the embedded pre-inits
+#   subsystems   builder/{initramfs,medium,modules,grub}/
+#   commands     builder/{build,list,setup,bootentry}/: the front-ends and
+#                what only they need
+#   main         builder/main.c, the table of commands
+# Checked from the sources' #include lines and from the objects' symbols
+# (who calls whom): no file calls into one that calls back into it,
+# directly or around a circle (the pre-init's files too); every use goes
+# to its own directory, the shared files or a layer below, or to a sibling
+# directory of its layer, and the siblings use each other one way; a new
+# directory must be given its layer here. Reads the objects make built in
+# build/obj. Prints PASS/FAIL lines.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 export LC_ALL=C
+
+subsystems="initramfs medium modules grub"
+commands="build list setup bootentry"
+
+# The directory of a builder file ("shared" for builder/ itself, "main"
+# for main.c), or the top directory of another (init).
+dir_of() {
+	case $1 in
+	builder/main.[ch]) echo main ;;
+	builder/*/*) local d=${1#builder/}; echo "${d%%/*}" ;;
+	builder/*) echo shared ;;
+	*) echo "${1%%/*}" ;;
+	esac
+}
+
+# A directory's layer: 0 shared, 1 subsystem, 2 command, 3 main; nothing
+# for one not in the table.
+layer() {
+	if [ "$1" = shared ]; then
+		echo 0
+	elif [[ " $subsystems " == *" $1 "* ]]; then
+		echo 1
+	elif [[ " $commands " == *" $1 "* ]]; then
+		echo 2
+	elif [ "$1" = main ]; then
+		echo 3
+	fi
+}
 
 # Every source's object, made after it (the pre-init's preinit.c aside:
 # the others are linked into the unit tests without it, so none calls it).
@@ -43,15 +80,6 @@ circle() {
 	echo "(a circle)"
 }
 
-# The subsystem a builder file is in; "top" for builder/ itself.
-subsystem() {
-	case $1 in
-	builder/*/*) local d=${1#builder/}; echo "${d%%/*}" ;;
-	builder/*) echo top ;;
-	*) echo "${1%%/*}" ;;
-	esac
-}
-
 lines() {
 	if [ -z "$1" ]; then echo 0; else echo "$1" | wc -l; fi
 }
@@ -66,45 +94,73 @@ else
 	echo "PASS: tree: no two files call into each other, directly or around a circle ($(lines "$sources") files, $(lines "$edges") uses)"
 fi
 
-# Every #include "..." of builder/DIR/: its own directory's, a sibling
-# subsystem's as "DIR/name.h", or buf.h. Every call from builder/DIR/:
-# into DIR, a sibling, or buf.c. "from-dir to-dir" for each use.
+# Where an #include "NAME" of FILE leads, as -iquote builder finds it:
+# FILE's own directory first, then builder/.
+resolve() { # FILE NAME
+	local here
+	here=$(dirname "$1")
+	if [ -e "$here/$2" ]; then
+		echo "$here/$2"
+	elif [ -e "builder/$2" ]; then
+		echo "builder/$2"
+	fi
+}
+
+# One use from file A to file B: nothing if the rule allows it, else why
+# not; "A-dir B-dir" is added to $uses for a sibling's.
 bad=""
 uses=""
-for f in $(find builder -mindepth 2 -name '*.[ch]' | sort); do
-	dir=$(subsystem "$f")
-	names=$(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f")
-	for name in $names; do
-		case $name in
-		*/*) [[ $name =~ ^[a-z0-9_]+/[a-z0-9_]+\.h$ ]] && [ -e "builder/$name" ] &&
-			[ "${name%%/*}" != "$dir" ] || bad="$bad $f:$name"
-			uses="$uses$dir ${name%%/*}"$'\n' ;;
-		buf.h | error.h | file.h | atomic.h) ;;
-		*) [ -e "builder/$dir/$name" ] || bad="$bad $f:$name" ;;
-		esac
-	done
-done
-while read -r from to; do
-	[ -n "$from" ] || continue
-	a=$(subsystem "$from")
-	b=$(subsystem "$to")
-	[ "$a" = "$b" ] || [ "$a" = top ] || [ "$a" = init ] ||
-		[[ $to =~ ^builder/(buf|error|file|atomic)\.c$ ]] && continue
-	if [ "$b" = top ] || [ "$b" = init ]; then
-		bad="$bad $from:$to"
+judge() { # FROM TO
+	local a b la lb
+	a=$(dir_of "$1") b=$(dir_of "$2")
+	if [ "$a" = init ] || [ "$b" = init ]; then
+		[ "$a" = "$b" ] || bad="$bad $1:$2(the pre-init is a program of its own)"
+		return
+	fi
+	la=$(layer "$a") lb=$(layer "$b")
+	if [ -z "$la" ] || [ -z "$lb" ]; then
+		bad="$bad $1:$2(no layer for $([ -z "$la" ] && echo "$a" || echo "$b"))"
+	elif [ "$a" = "$b" ] || [ "$la" -gt "$lb" ]; then
+		:
+	elif [ "$la" -lt "$lb" ]; then
+		bad="$bad $1:$2"
 	else
 		uses="$uses$a $b"$'\n'
 	fi
+}
+
+for d in builder/*/; do
+	d=${d%/}
+	[ -n "$(layer "${d#builder/}")" ] || bad="$bad $d(no layer: add it to tests/tree/run.sh)"
+done
+for f in $(find builder -name '*.[ch]' | sort); do
+	names=$(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f")
+	for name in $names; do
+		to=$(resolve "$f" "$name")
+		if [ -z "$to" ] || ! [[ $name =~ ^([a-z0-9_]+/)?[a-z0-9_]+\.h$ ]]; then
+			bad="$bad $f:$name(no such file)"
+		else
+			judge "$f" "$to"
+		fi
+	done
+done
+while read -r from to; do
+	[ -n "$from" ] && judge "$from" "$to"
 done <<<"$edges"
+# The pre-init is a program of its own: nothing of the builder in it.
+for f in $(find init -name '*.[ch]'); do
+	grep -qE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[a-z0-9_]+/' "$f" &&
+		bad="$bad $f(includes from another directory)"
+done
 if [ -n "$bad" ]; then
-	echo "FAIL: tree: uses from above their subsystem (or of no such file):$bad"
+	echo "FAIL: tree: uses against the layers (shared < subsystems < commands < main):$bad"
 else
-	echo "PASS: tree: each subsystem includes and calls its own files, its siblings' and buf.h only"
+	echo "PASS: tree: every use goes to its own directory, a layer below, or a sibling (shared < $subsystems < $commands < main)"
 fi
 order=$(echo "$uses" | sed '/^$/d' | sort -u)
 loop=$(echo "$order" | circle)
 if [ -n "$loop" ]; then
-	echo "FAIL: tree: subsystems use each other around a circle: $loop"
+	echo "FAIL: tree: sibling directories use each other around a circle: $loop"
 else
-	echo "PASS: tree: subsystems use each other one way ($(echo "$order" | tr ' \n' '>,' | sed 's/,$//'))"
+	echo "PASS: tree: sibling directories use each other one way ($(echo "$order" | tr ' \n' '>,' | sed 's/,$//'))"
 fi

@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build/options.h"
 #include "initramfs/archive.h"
-#include "build.h"
 #include "initramfs/rootfs.h"
 
 /* The repository's root: tests run from there (make check). */

@@ -3,8 +3,8 @@
  * minirt-virtio boot-entry: the entries for GRUB 2 and GRUB legacy, from a
  * directory of KNOPPIX files and a mount table the test writes.
  */
-#include "error.h"
 #include "helpers.h"
+#include "error.h"
 #include "grub/bootentry.h"
 #include "initramfs/compress.h"
 #include "initramfs/cpio.h"

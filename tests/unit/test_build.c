@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Whole builds: determinism, atomic in-place rewrite, idempotence. */
-#include "error.h"
 #include "helpers.h"
+#include "error.h"
+#include "build/options.h"
 #include "initramfs/archive.h"
-#include "build.h"
-#include "medium/elf.h"
 #include "initramfs/initpatch.h"
+#include "medium/elf.h"
 
 #include <sys/wait.h>
 

@@ -4,8 +4,8 @@
  * mkcloop4 with every block compression, header first and last), the
  * ISO9660 filesystem inside them, and KNOPPIX media.
  */
-#include "error.h"
 #include "helpers.h"
+#include "error.h"
 #include "medium/cloop.h"
 #include "medium/isofs.h"
 #include "medium/medium.h"

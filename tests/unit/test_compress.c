@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Every compression the kernel unpacks: detection, round trip, real tools. */
-#include "error.h"
 #include "helpers.h"
+#include "error.h"
 #include "initramfs/compress.h"
 
 static const enum comp all[] = { COMP_GZIP, COMP_BZIP2, COMP_LZMA,

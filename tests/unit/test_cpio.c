@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The newc reader and writer, and the segment walker above them. */
-#include "error.h"
 #include "helpers.h"
+#include "error.h"
 #include "initramfs/archive.h"
 #include "initramfs/cpio.h"
 

@@ -4,8 +4,8 @@
  * the generator GRUB 2's grub-mkconfig runs, GRUB legacy's block in
  * menu.lst and its default line, put back byte for byte by --remove.
  */
-#include "error.h"
 #include "helpers.h"
+#include "error.h"
 #include "grub/grubconf.h"
 
 static struct setup_record sample(void)

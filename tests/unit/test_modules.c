@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* Module closure with libkmod, on the real modules of Debian's kernel. */
-#include "error.h"
 #include "helpers.h"
-#include "modules/devices.h"
+#include "error.h"
 #include "medium/elf.h"
 #include "medium/kernel.h"
+#include "modules/devices.h"
 #include "modules/modinfo.h"
 #include "modules/modlist.h"
-#include "modules/modules.h"
+#include "modules/resolve.h"
 #include "modules/serial.h"
 #include "modules/userland.h"
 

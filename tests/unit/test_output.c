@@ -5,9 +5,9 @@
  * reach these first; it calls renameat2 by number) to fail as on FAT, or to
  * let another build win a race.
  */
-#include "error.h"
 #include "helpers.h"
-#include "build.h"
+#include "error.h"
+#include "build/options.h"
 
 #include <dlfcn.h>
 #include <errno.h>

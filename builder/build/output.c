@@ -4,7 +4,7 @@
 #include "error.h"
 #include "file.h"
 #include "initramfs/archive.h"
-#include "initramfs/ours.h"
+#include "initramfs/ourfiles.h"
 
 #include <errno.h>
 #include <sha2.h>

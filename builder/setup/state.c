@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * The host's GRUB as setup and setup --remove find it, files kept to be
- * put back, GRUB's tools run (setupstate.h).
+ * put back, GRUB's tools run (state.h).
  */
-#include "setupstate.h"
+#include "state.h"
 #include "atomic.h"
 #include "error.h"
 #include "file.h"
-#include "output.h"
+#include "build/output.h"
 #include "grub/runcmd.h"
 
 #include <errno.h>

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * minirt-virtio build, in stages that each hand on what they made: read
- * the input (input.h), find each kernel's modules (sets.h), plan what to
- * add (additions.h), write the new archive (layout.h), put it in place
+ * the input (input.h), find each kernel's modules (served.h), plan what to
+ * add (additions.h), write the new archive (pack.h), put it in place
  * (output.h), say what was done (report.c).
  */
+#include "build.h"
 #include "embed.h"
 #include "error.h"
 #include "file.h"
-#include "layout.h"
-#include "plan.h"
+#include "pack.h"
 #include "modules/modlist.h"
 
 #include <stdlib.h>

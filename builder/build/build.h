@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* One build's stages and what each made, for the report at the end. */
-#ifndef MV_PLAN_H
-#define MV_PLAN_H
+#ifndef MV_BUILD_H
+#define MV_BUILD_H
 
 #include "additions.h"
-#include "build.h"
 #include "input.h"
+#include "options.h"
 #include "output.h"
-#include "sets.h"
-#include "initramfs/ours.h"
+#include "served.h"
+#include "initramfs/ourfiles.h"
 
 struct plan {
 	const struct build_opts *opts;

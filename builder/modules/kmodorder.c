@@ -4,7 +4,7 @@
  * dry run of an insertion lists each module to load, soft dependencies and
  * all, with no module file opened.
  */
-#include "kmodplan.h"
+#include "kmodorder.h"
 #include "error.h"
 #include "medium/modfile.h"
 
@@ -132,7 +132,7 @@ static int missing(const struct planner *p, const struct modreq *req)
 		return error_set(
 			"%s is neither in %s nor built into the kernel",
 			req->name, p->label);
-	/* The report says so, with the rest (builder/report.c). */
+	/* The report says so, with the rest (builder/build/report.c). */
 	return name_list_push(&p->set->missing, &p->set->nmissing, req->name);
 }
 

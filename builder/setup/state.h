@@ -4,8 +4,8 @@
  * an earlier setup, files kept as they were so that a failed step can put
  * them back byte for byte, and GRUB's tools run with their output kept.
  */
-#ifndef MV_SETUPSTATE_H
-#define MV_SETUPSTATE_H
+#ifndef MV_SETUP_STATE_H
+#define MV_SETUP_STATE_H
 
 #include "setup.h"
 #include "grub/grubconf.h"
@@ -70,7 +70,7 @@ int state_legacy_default(const struct setup_state *st, unsigned entry,
  */
 void state_hold_signals(sigset_t *was);
 
-/* setup's two ways, after state_open() (setup_add.c, setup_remove.c). */
+/* setup's two ways, after state_open() (add.c, remove.c). */
 int setup_add(struct setup_state *st);
 int setup_remove(struct setup_state *st);
 

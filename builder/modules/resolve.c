@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "modules.h"
+#include "resolve.h"
 #include "closure.h"
 #include "error.h"
-#include "kmodplan.h"
+#include "kmodorder.h"
 #include "serial.h"
 #include "medium/elf.h"
 

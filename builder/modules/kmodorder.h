@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The load order from a tree's index, as modprobe works it out. */
-#ifndef MV_KMODPLAN_H
-#define MV_KMODPLAN_H
+#ifndef MV_KMODORDER_H
+#define MV_KMODORDER_H
 
 #include "modset.h"
 

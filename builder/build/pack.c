@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Writing the new initramfs: merge (one archive) or append (one segment). */
-#include "layout.h"
+#include "pack.h"
 #include "error.h"
 
 #include <stdlib.h>

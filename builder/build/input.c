@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "input.h"
 #include "error.h"
-#include "initramfs/ours.h"
+#include "initramfs/ourfiles.h"
 #include "medium/modfile.h"
 #include "modules/modinfo.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* What a build did, on stdout, for whoever runs it. */
-#include "plan.h"
+#include "build.h"
 #include "medium/elf.h"
 #include "modules/devices.h"
 

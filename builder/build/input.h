@@ -8,7 +8,7 @@
 #ifndef MV_INPUT_H
 #define MV_INPUT_H
 
-#include "build.h"
+#include "options.h"
 #include "output.h"
 #include "initramfs/archive.h"
 #include "initramfs/rootfs.h"

@@ -4,8 +4,8 @@
  * as the input was) or append (the input's bytes, then one gzip'd segment
  * with the additions).
  */
-#ifndef MV_LAYOUT_H
-#define MV_LAYOUT_H
+#ifndef MV_PACK_H
+#define MV_PACK_H
 
 #include "additions.h"
 #include "input.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "sets.h"
+#include "served.h"
 #include "error.h"
 
 #include <errno.h>

@@ -5,10 +5,10 @@
  * must hold the pre-init at /init, the original init at /init.orig and
  * everything else as the input had it.
  */
-#include "error.h"
 #include "helpers.h"
-#include "build.h"
 #include "embed.h"
+#include "error.h"
+#include "build/options.h"
 
 #include <errno.h>
 

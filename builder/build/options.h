@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef MV_BUILD_H
-#define MV_BUILD_H
+#ifndef MV_BUILD_OPTIONS_H
+#define MV_BUILD_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,8 +5,8 @@
  * modprobe would load them), a flat directory of .ko files (each module's
  * own modinfo), or a tree inside a KNOPPIX image (medium/modtree.h).
  */
-#ifndef MV_MODULES_H
-#define MV_MODULES_H
+#ifndef MV_RESOLVE_H
+#define MV_RESOLVE_H
 
 #include "modset.h"
 #include "medium/kernel.h"

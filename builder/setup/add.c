@@ -8,11 +8,11 @@
 #include "atomic.h"
 #include "error.h"
 #include "file.h"
-#include "output.h"
-#include "plan.h"
-#include "setupstate.h"
+#include "state.h"
+#include "build/build.h"
+#include "build/output.h"
 #include "grub/bootentry.h"
-#include "initramfs/ours.h"
+#include "initramfs/ourfiles.h"
 #include "medium/medium.h"
 
 #include <errno.h>

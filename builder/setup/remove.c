@@ -8,11 +8,11 @@
 #include "atomic.h"
 #include "error.h"
 #include "file.h"
-#include "output.h"
-#include "setupstate.h"
+#include "state.h"
+#include "build/output.h"
 #include "grub/runcmd.h"
 #include "initramfs/archive.h"
-#include "initramfs/ours.h"
+#include "initramfs/ourfiles.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -5,8 +5,8 @@
  * Debian's mkinitramfs with an early cpio in front.
  */
 #include "helpers.h"
+#include "build/options.h"
 #include "initramfs/archive.h"
-#include "build.h"
 
 #define DI "build/fixtures/di-initrd.gz"
 #define MKI "build/fixtures/mkinitramfs.img"

@@ -5,14 +5,14 @@
  * kernels and -m sources (directories, cloop images, ISOs). Without any
  * kernel named, every tree the sources hold makes a set.
  */
-#ifndef MV_SETS_H
-#define MV_SETS_H
+#ifndef MV_SERVED_H
+#define MV_SERVED_H
 
-#include "build.h"
 #include "input.h"
+#include "options.h"
 #include "medium/kernel.h"
 #include "medium/medium.h"
-#include "modules/modules.h"
+#include "modules/resolve.h"
 
 struct kernel_sets {
 	struct kernel *kernels; /* -k, or the medium's (not owned) */

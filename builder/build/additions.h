@@ -2,14 +2,14 @@
 /*
  * A build's plan: the entries it adds (our directories, each kernel's
  * modules and load order, init.orig, build-info, the pre-init as /init),
- * numbered and dated, and the init's patched text. The writer (layout.h)
+ * numbered and dated, and the init's patched text. The writer (pack.h)
  * puts them after the input's entries.
  */
 #ifndef MV_ADDITIONS_H
 #define MV_ADDITIONS_H
 
 #include "input.h"
-#include "sets.h"
+#include "served.h"
 #include "initramfs/initpatch.h"
 
 struct additions {

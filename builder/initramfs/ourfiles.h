@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Where a build puts what it adds, inside the minirt. */
-#ifndef MV_OURS_H
-#define MV_OURS_H
+#ifndef MV_OURFILES_H
+#define MV_OURFILES_H
 
 #define OUR_DIR "lib/modules/minirt-virtio"
 #define BUILD_INFO OUR_DIR "/build-info"

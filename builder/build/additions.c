@@ -2,8 +2,8 @@
 #include "additions.h"
 #include "embed.h"
 #include "error.h"
-#include "layout.h"
-#include "initramfs/ours.h"
+#include "pack.h"
+#include "initramfs/ourfiles.h"
 #include "medium/elf.h"
 #include "modules/devices.h"
 
@@ -68,7 +68,7 @@ static int patch_init(struct planner *p)
 }
 
 /*
- * Ours numbered above all in use, as layout.c joins the archives (so that
+ * Ours numbered above all in use, as pack.c joins the archives (so that
  * building a build again numbers them the same).
  */
 static int first_free_ino(struct planner *p)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* setup's command line, and which of setup_add and setup_remove runs. */
 #include "error.h"
-#include "setupstate.h"
+#include "state.h"
 #include "grub/menu.h"
 
 #include <getopt.h>
