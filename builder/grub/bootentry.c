@@ -59,7 +59,7 @@ bool bootentry_serves(const struct archive *ar, const char *release)
 	return archive_find(ar, ar->nseg, path, NULL);
 }
 
-/* Build-info's "no-serial RELEASE" line for the kernel (initramfs/ourfiles.h). */
+/* Build-info's "no-serial RELEASE" line (initramfs/ourfiles.h). */
 static bool lacks_serial(const struct cpio_entry *info, const char *release)
 {
 	char line[sizeof(BUILD_INFO_NO_SERIAL) + RELEASE_MAX + 2];
@@ -224,57 +224,4 @@ int bootentry_write(const struct bootentry_opts *o, struct buf *out)
 		return -1;
 	menu_say_consoles(&m, stderr, "minirt-virtio: ");
 	return 0;
-}
-
-static int write_stdout(const struct buf *b)
-{
-	if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout))
-		return error_set("stdout: %s", strerror(errno));
-	return 0;
-}
-
-int bootentry_command(int argc, char **argv, int (*usage)(const char *))
-{
-	struct bootentry_opts o = { .env = { .dev_dir = "/dev",
-					     .sys_block = "/sys/block" } };
-	struct buf table = { 0 }, out = { 0 };
-	const char *table_path = NULL;
-	int i, ret;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(argv[i], "--grub-legacy"))
-			o.grub_legacy = true;
-		else if (!strcmp(argv[i], "--mount-table") && i + 1 < argc)
-			table_path = argv[++i];
-		else if (argv[i][0] == '-')
-			return usage(
-				"boot-entry takes --grub-legacy, --mount-table FILE, DIR and -- BOOT OPTIONS");
-		else if (o.dir)
-			return usage("boot-entry takes one DIR");
-		else
-			o.dir = argv[i];
-	}
-	if (!o.dir)
-		return usage("boot-entry needs DIR, e.g. /boot/KNOPPIX");
-	o.boot_options = argv + i;
-	o.nboot_options = (size_t)(argc - i);
-	for (size_t k = 0; k < o.nboot_options; k++)
-		if (menu_check_option(o.boot_options[k]) < 0)
-			return usage(error_text());
-	ret = mount_table_read(table_path, &table, &o.env.table_name);
-	o.env.table = (const char *)table.data;
-	o.env.table_len = table.len;
-	if (!ret)
-		ret = bootentry_write(&o, &out);
-	if (!ret)
-		ret = write_stdout(&out);
-	if (ret)
-		fprintf(stderr, "minirt-virtio: %s\n", error_text());
-	buf_free(&table);
-	buf_free(&out);
-	return ret ? EXIT_FAILURE : 0;
 }

@@ -36,7 +36,4 @@ void bootentry_take_kernel(struct menu_kernel *k, const char *name,
 /* linux64 before linux where the headers say which is 64-bit. */
 void bootentry_order_kernels(struct menu *m);
 
-/* argv[0] is "boot-entry"; usage() prints a problem and the usage. */
-int bootentry_command(int argc, char **argv, int (*usage)(const char *));
-
 #endif

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "list.h"
+#include "command.h"
+#include "error.h"
 #include "initramfs/archive.h"
 
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static void mode_string(uint32_t mode, char *s)
 {
@@ -80,3 +84,38 @@ int list_run(const char *input)
 	archive_release(&ar);
 	return 0;
 }
+
+static const struct option list_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int list_main(int argc, char **argv)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", list_options, NULL)) != -1) {
+		if (c != 'h')
+			return bad_usage(NULL);
+		command_help(&cmd_list, stdout);
+		return 0;
+	}
+	if (optind + 1 != argc)
+		return bad_usage("list takes one INPUT");
+	if (!*argv[optind])
+		return bad_usage("INPUT needs a file name");
+	if (list_run(argv[optind]) < 0) {
+		fprintf(stderr, "minirt-virtio: %s: %s\n", argv[optind],
+			error_text());
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
+const struct command cmd_list = {
+	.name = "list",
+	.synopsis = "minirt-virtio list INPUT\n",
+	.help = "list: every segment and entry of INPUT, compressed segments too.\n",
+	.run = list_main,
+};

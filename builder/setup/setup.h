@@ -23,7 +23,4 @@ struct setup_opts {
 	const char *mount_table; /* NULL: /proc/self/mountinfo */
 };
 
-/* argv[0] is "setup"; usage() prints a problem and the usage. */
-int setup_command(int argc, char **argv, int (*usage)(const char *));
-
 #endif

@@ -414,7 +414,7 @@ entry_case option-knoppix-dir 2 "works it out from where the files are" \
 	"$k" "${good[@]}" -- knoppix_dir=x
 entry_case two-dirs 2 "boot-entry takes one DIR" "$k" "$k"
 entry_case unknown-option 2 "boot-entry takes --grub-legacy, --mount-table FILE" \
-	"$k" --grub
+	"$k" --legacy
 
 check lib-is-file "$w/lib-is-file" "$mods" "/lib is not a directory but a regular file"
 check lib-leads-nowhere "$w/lib-leads-nowhere" "$mods" "/lib is not a directory but a symbolic link that leads nowhere"
