@@ -15,7 +15,7 @@
 struct planner {
 	struct additions *a;
 	struct input *in;
-	const struct kernel_sets *ks;
+	const struct served *served;
 	const struct file_id *original;
 	const struct build_opts *o;
 };
@@ -46,8 +46,8 @@ static void add_recorded(struct buf *info, const struct file_id *id)
  */
 static bool serves_nvme(const struct planner *p)
 {
-	for (size_t i = 0; i < p->ks->nsets; i++) {
-		const struct modset *set = &p->ks->sets[i];
+	for (size_t i = 0; i < p->served->nsets; i++) {
+		const struct modset *set = &p->served->sets[i];
 
 		if (name_list_has(set->builtin, set->nbuiltin, "nvme"))
 			return true;
@@ -73,7 +73,7 @@ static int patch_init(struct planner *p)
  */
 static int first_free_ino(struct planner *p)
 {
-	uint64_t max = layout_max_ino(p->in);
+	uint64_t max = pack_max_ino(p->in);
 
 	if (max > UINT32_MAX - (1u << 20))
 		return error_set("inode numbers too large to add files");
@@ -135,9 +135,9 @@ static int add_dirs(struct planner *p, struct buf *info)
 		list_added(info, dirs[i]);
 	}
 	/* lib/modules/minirt-virtio/<release>/ for every kernel's set. */
-	for (size_t i = 0; i < p->ks->nsets; i++) {
+	for (size_t i = 0; i < p->served->nsets; i++) {
 		snprintf(dir, sizeof(dir), OUR_DIR "/%s",
-			 p->ks->sets[i].release);
+			 p->served->sets[i].release);
 		if (!add(p, dir, S_IFDIR | 0755, NULL, 0))
 			return -1;
 		list_added(info, dir);
@@ -175,7 +175,7 @@ static int add_set(struct planner *p, const struct modset *set,
 		ret = add_file(p, name, &m->image, info);
 	}
 	if (!ret)
-		ret = devices_plan(set, &order, &devices);
+		ret = devices_split(set, &order, &devices);
 	snprintf(name, sizeof(name), OUR_DIR "/%s/" LOAD_ORDER, set->release);
 	if (!ret)
 		ret = add_file(p, name, &order, info);
@@ -189,8 +189,8 @@ static int add_set(struct planner *p, const struct modset *set,
 
 static int add_modules(struct planner *p, struct buf *info)
 {
-	for (size_t i = 0; i < p->ks->nsets; i++)
-		if (add_set(p, &p->ks->sets[i], info) < 0)
+	for (size_t i = 0; i < p->served->nsets; i++)
+		if (add_set(p, &p->served->sets[i], info) < 0)
 			return -1;
 	return 0;
 }
@@ -253,13 +253,13 @@ static int add_preinit(struct planner *p)
  * "no-serial RELEASE" for each kernel without the 8250 driver built in:
  * boot-entry and setup put console=ttyS0 on no line of such a kernel.
  */
-static void add_consoles(struct buf *info, const struct kernel_sets *ks)
+static void add_consoles(struct buf *info, const struct served *served)
 {
-	for (size_t i = 0; i < ks->nsets; i++) {
-		if (ks->sets[i].serial_builtin)
+	for (size_t i = 0; i < served->nsets; i++) {
+		if (served->sets[i].serial_builtin)
 			continue;
 		buf_add_str(info, BUILD_INFO_NO_SERIAL);
-		buf_add_str(info, ks->sets[i].release);
+		buf_add_str(info, served->sets[i].release);
 		buf_add_str(info, "\n");
 	}
 }
@@ -275,7 +275,7 @@ static int add_ours(struct planner *p)
 	buf_add_str(&info,
 		    p->o->layout == LAYOUT_APPEND ? "append\n" : "merge\n");
 	add_recorded(&info, p->original);
-	add_consoles(&info, p->ks);
+	add_consoles(&info, p->served);
 	ret = add_dirs(p, &info);
 	if (!ret)
 		ret = add_modules(p, &info);
@@ -294,10 +294,10 @@ static int add_ours(struct planner *p)
 }
 
 int additions_plan(struct additions *a, struct input *in,
-		   const struct kernel_sets *ks, const struct file_id *original,
+		   const struct served *served, const struct file_id *original,
 		   const struct build_opts *o)
 {
-	struct planner p = { a, in, ks, original, o };
+	struct planner p = { a, in, served, original, o };
 
 	memset(a, 0, sizeof(*a));
 	if (patch_init(&p) < 0 || entry_time(&p) < 0)

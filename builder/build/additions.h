@@ -21,11 +21,11 @@ struct additions {
 
 /*
  * Plan everything for in (whose init entry is renamed to init.orig when it
- * stays in place), ks's modules, original (what .orig holds: build-info
+ * stays in place), served's modules, original (what .orig holds: build-info
  * records it).
  */
 int additions_plan(struct additions *a, struct input *in,
-		   const struct kernel_sets *ks, const struct file_id *original,
+		   const struct served *served, const struct file_id *original,
 		   const struct build_opts *o);
 void additions_free(struct additions *a);
 

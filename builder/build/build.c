@@ -46,7 +46,7 @@ static int read_request(const struct build_opts *o, struct modreq **req,
 }
 
 /* Every kernel's modules, from -m, -k and the medium. */
-static int resolve_modules(struct plan *p)
+static int resolve_modules(struct build *p)
 {
 	const struct build_opts *o = p->opts;
 	struct modreq *req = NULL;
@@ -58,17 +58,17 @@ static int resolve_modules(struct plan *p)
 			"-m DIR is needed: the target kernel's modules (/lib/modules/<version>, a directory of .ko files, a KNOPPIX image or ISO), or --medium");
 	if (read_request(o, &req, &n) < 0)
 		return -1;
-	ret = sets_resolve(&p->ks, o, &p->in, req, n);
+	ret = served_resolve(&p->served, o, &p->in, req, n);
 	free(req);
-	for (size_t i = 0; !ret && i < p->ks.nsets; i++)
-		ret = userland_check_set(p->in.userland, &p->ks.sets[i],
-					 sets_kernel(&p->ks,
-						     p->ks.sets[i].release));
+	for (size_t i = 0; !ret && i < p->served.nsets; i++)
+		ret = userland_check_set(
+			p->in.userland, &p->served.sets[i],
+			served_kernel(&p->served, p->served.sets[i].release));
 	return ret;
 }
 
 /* An ISO is not a minirt: never write over it, whatever --force says. */
-static int check_not_medium(const struct plan *p)
+static int check_not_medium(const struct build *p)
 {
 	struct stat out, iso;
 
@@ -86,7 +86,7 @@ static int check_not_medium(const struct plan *p)
  * A file that -o --force replaces and that is not INPUT: its bytes, so
  * that build_undo() can put it back.
  */
-static int keep_replaced(struct plan *p)
+static int keep_replaced(struct build *p)
 {
 	const struct output *o = &p->output;
 	uint8_t *bytes;
@@ -100,7 +100,7 @@ static int keep_replaced(struct plan *p)
 	return 0;
 }
 
-int build_prepare(struct plan *p, const struct build_opts *opts)
+int build_prepare(struct build *p, const struct build_opts *opts)
 {
 	const struct input *in = &p->in;
 
@@ -110,31 +110,31 @@ int build_prepare(struct plan *p, const struct build_opts *opts)
 	    output_prepare(&p->output, p->opts->output, in->path, in->ar.bytes,
 			   in->ar.len, &in->recorded, p->opts->force) < 0 ||
 	    resolve_modules(p) < 0 ||
-	    additions_plan(&p->add, &p->in, &p->ks, &p->output.original,
+	    additions_plan(&p->add, &p->in, &p->served, &p->output.original,
 			   p->opts) < 0 ||
-	    layout_write(&p->in, &p->add, &p->out) < 0 ||
+	    pack_write(&p->in, &p->add, &p->out) < 0 ||
 	    output_check_room(&p->output, p->out.len) < 0 ||
 	    keep_replaced(p) < 0)
 		return -1;
 	return 0;
 }
 
-int build_commit(struct plan *p)
+int build_commit(struct build *p)
 {
 	return output_commit(&p->output, &p->out);
 }
 
-int build_undo(struct plan *p)
+int build_undo(struct build *p)
 {
 	const struct buf in = { p->in.ar.bytes, p->in.ar.len, p->in.ar.len };
 
 	return output_undo(&p->output, p->output.in_place ? &in : &p->replaced);
 }
 
-void build_free(struct plan *p)
+void build_free(struct build *p)
 {
 	input_free(&p->in);
-	sets_free(&p->ks);
+	served_free(&p->served);
 	additions_free(&p->add);
 	buf_free(&p->out);
 	buf_free(&p->replaced);
@@ -142,7 +142,7 @@ void build_free(struct plan *p)
 
 int build_run(const struct build_opts *opts)
 {
-	struct plan p;
+	struct build p;
 	int ret = build_prepare(&p, opts);
 
 	if (!ret)

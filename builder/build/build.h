@@ -10,10 +10,10 @@
 #include "served.h"
 #include "initramfs/ourfiles.h"
 
-struct plan {
+struct build {
 	const struct build_opts *opts;
 	struct input in; /* what was read */
-	struct kernel_sets ks; /* every kernel's modules */
+	struct served served; /* every kernel's modules */
 	struct additions add; /* what is added */
 	struct output output; /* where it goes */
 	struct buf out; /* the new initramfs */
@@ -26,12 +26,12 @@ struct plan {
  * (out holds the new initramfs, and there is room for it); the writing;
  * putting back what was there. Each 0, or -1 with the error set.
  */
-int build_prepare(struct plan *p, const struct build_opts *opts);
-int build_commit(struct plan *p);
-int build_undo(struct plan *p);
-void build_free(struct plan *p);
+int build_prepare(struct build *p, const struct build_opts *opts);
+int build_commit(struct build *p);
+int build_undo(struct build *p);
+void build_free(struct build *p);
 
 /* What the build did, on stdout. */
-void report(const struct plan *p);
+void report(const struct build *p);
 
 #endif

@@ -39,7 +39,7 @@ static bool shifted(const struct cpio_entry *e, const uint64_t *shift)
 	return shift[e->archive] && e->nlink > 1 && !S_ISDIR(e->mode);
 }
 
-uint64_t layout_max_ino(const struct input *in)
+uint64_t pack_max_ino(const struct input *in)
 {
 	uint64_t next = 0, max = 0, *shift;
 
@@ -186,8 +186,8 @@ static int append(const struct input *in, const struct additions *a,
 	return ret;
 }
 
-int layout_write(const struct input *in, const struct additions *a,
-		 struct buf *out)
+int pack_write(const struct input *in, const struct additions *a,
+	       struct buf *out)
 {
 	return in->layout == LAYOUT_APPEND ? append(in, a, out) :
 					     merge(in, a, out);

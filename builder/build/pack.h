@@ -11,9 +11,9 @@
 #include "input.h"
 
 /* The highest inode number once the kept segments' archives are joined. */
-uint64_t layout_max_ino(const struct input *in);
+uint64_t pack_max_ino(const struct input *in);
 
-int layout_write(const struct input *in, const struct additions *a,
-		 struct buf *out);
+int pack_write(const struct input *in, const struct additions *a,
+	       struct buf *out);
 
 #endif

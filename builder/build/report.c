@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void report_input(const struct plan *p)
+static void report_input(const struct build *p)
 {
 	const struct input *in = &p->in;
 
@@ -22,22 +22,22 @@ static void report_input(const struct plan *p)
 }
 
 /* "kernel R (linux64)" for the kernels it serves, or just "kernel R". */
-static void report_kernels_of(const struct plan *p, const struct modset *set)
+static void report_kernels_of(const struct build *p, const struct modset *set)
 {
 	const char *sep = " (";
 
 	printf("kernel %s", set->release);
-	for (size_t i = 0; i < p->ks.nkernels; i++) {
-		if (strcmp(p->ks.kernels[i].release, set->release))
+	for (size_t i = 0; i < p->served.nkernels; i++) {
+		if (strcmp(p->served.kernels[i].release, set->release))
 			continue;
-		printf("%s%s", sep, p->ks.kernels[i].label);
+		printf("%s%s", sep, p->served.kernels[i].label);
 		sep = ", ";
 	}
 	printf("%s: modules from %s (order from %s):\n", *sep == ',' ? ")" : "",
 	       set->from, set->used_index ? "modules.dep" : "modinfo");
 }
 
-static void report_set(const struct plan *p, const struct modset *set)
+static void report_set(const struct build *p, const struct modset *set)
 {
 	size_t total = 0;
 
@@ -69,22 +69,22 @@ static void report_image(const struct modimage *m)
 		       m->cloop.unpacked);
 }
 
-static void report_modules(const struct plan *p)
+static void report_modules(const struct build *p)
 {
-	for (size_t i = 0; i < p->ks.nsets; i++)
-		report_set(p, &p->ks.sets[i]);
+	for (size_t i = 0; i < p->served.nsets; i++)
+		report_set(p, &p->served.sets[i]);
 	printf("modules for %zu kernel%s found and read in %.0f ms\n",
-	       p->ks.nsets, p->ks.nsets == 1 ? "" : "s", p->ks.ms);
-	for (size_t i = 0; i < p->ks.nimages; i++)
-		report_image(&p->ks.images[i]);
-	for (size_t m = 0; m < p->ks.nmedia; m++)
-		for (size_t i = 0; i < p->ks.media[m].nimages; i++)
-			report_image(&p->ks.media[m].images[i]);
+	       p->served.nsets, p->served.nsets == 1 ? "" : "s", p->served.ms);
+	for (size_t i = 0; i < p->served.nimages; i++)
+		report_image(&p->served.images[i]);
+	for (size_t m = 0; m < p->served.nmedia; m++)
+		for (size_t i = 0; i < p->served.media[m].nimages; i++)
+			report_image(&p->served.media[m].images[i]);
 	for (size_t i = 0; p->in.has_medium && i < p->in.medium.nimages; i++)
 		report_image(&p->in.medium.images[i]);
 }
 
-static void report_init(const struct plan *p)
+static void report_init(const struct build *p)
 {
 	if (!p->opts->patch_init)
 		printf("init: left as it is (--no-patch-init)\n");
@@ -102,7 +102,7 @@ static void report_init(const struct plan *p)
 		printf("init: left as it is (no $(listpartitions ...) listing sd names in it)\n");
 }
 
-static void report_output(const struct plan *p)
+static void report_output(const struct build *p)
 {
 	const struct output *o = &p->output;
 	const char *layout = p->opts->layout == LAYOUT_APPEND ? "append" :
@@ -128,7 +128,7 @@ static void report_output(const struct plan *p)
 		       o->orig);
 }
 
-void report(const struct plan *p)
+void report(const struct build *p)
 {
 	report_input(p);
 	report_modules(p);

@@ -14,7 +14,7 @@
 #include "medium/medium.h"
 #include "modules/resolve.h"
 
-struct kernel_sets {
+struct served {
 	struct kernel *kernels; /* -k, or the medium's (not owned) */
 	size_t nkernels;
 	bool own_kernels;
@@ -35,16 +35,16 @@ struct kernel_sets {
  * The sets for req, and for o's filesystem drivers where the minirt's
  * /modules lacks them, from in's medium and o's -m and -k.
  */
-int sets_resolve(struct kernel_sets *ks, const struct build_opts *o,
-		 struct input *in, const struct modreq *req, size_t nreq);
-void sets_free(struct kernel_sets *ks);
+int served_resolve(struct served *served, const struct build_opts *o,
+		   struct input *in, const struct modreq *req, size_t nreq);
+void served_free(struct served *served);
 
 /* The set of modules for that release, or NULL. */
-const struct modset *sets_set(const struct kernel_sets *ks,
-			      const char *release);
+const struct modset *served_modules(const struct served *served,
+				    const char *release);
 
 /* The kernel of that release, or NULL (no kernel named). */
-const struct kernel *sets_kernel(const struct kernel_sets *ks,
-				 const char *release);
+const struct kernel *served_kernel(const struct served *served,
+				   const char *release);
 
 #endif

@@ -286,7 +286,7 @@ static unsigned entry_number(const char *text, size_t at, size_t end)
 	return n;
 }
 
-int legacy_plan(const char *menu, size_t len, struct setup_record *r)
+int legacy_place(const char *menu, size_t len, struct setup_record *r)
 {
 	size_t at = 0, end, value, line_no = 0;
 

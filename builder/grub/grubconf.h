@@ -67,12 +67,12 @@ int legacy_find_block(const char *menu, size_t len, size_t *start, size_t *end);
  * what `default saved` replaces (r->default_line, default_was; saved_was
  * the entry it booted, if the line names one). menu must hold no block.
  */
-int legacy_plan(const char *menu, size_t len, struct setup_record *r);
+int legacy_place(const char *menu, size_t len, struct setup_record *r);
 
 /* Did the default line say `default saved` already (saved_was unknown)? */
 bool legacy_boots_saved(const struct setup_record *r);
 
-/* menu.lst with the block (the record and entries) added, as planned. */
+/* menu.lst with the block (the record and entries) added where placed. */
 int legacy_add(const char *menu, size_t len, const struct setup_record *r,
 	       const struct buf *entries, struct buf *out);
 

@@ -136,8 +136,8 @@ static int always(const struct modset *set, bool *marked, bool *roots)
 	return 0;
 }
 
-int devices_plan(const struct modset *set, struct buf *load_order,
-		 struct buf *devices)
+int devices_split(const struct modset *set, struct buf *load_order,
+		  struct buf *devices)
 {
 	bool *marked = xcalloc(set->n + 1, sizeof(*marked));
 	bool *roots = xcalloc(set->n + 1, sizeof(*roots));

@@ -22,8 +22,8 @@
 bool devices_alias_usable(const char *alias);
 
 /* Both files' text for set, appended to load_order and devices. */
-int devices_plan(const struct modset *set, struct buf *load_order,
-		 struct buf *devices);
+int devices_split(const struct modset *set, struct buf *load_order,
+		  struct buf *devices);
 
 /* How many of the set's modules are drivers loaded on demand. */
 size_t devices_count_drivers(const struct modset *set);

@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct planner {
+struct ordering {
 	struct kmod_ctx *kmod;
 	const char *dir, *label; /* label: the tree, as the user knows it */
-	struct modplan_item *items;
+	struct kmod_item *items;
 	size_t n;
 	struct modset *set;
 	int error;
@@ -36,10 +36,10 @@ static void quiet(void *data, int priority, const char *file, int line,
 	(void)args;
 }
 
-/* libkmod's print callback has no user pointer: the plan in progress. */
-static struct planner *planning;
+/* libkmod's print callback has no user pointer: the ordering in progress. */
+static struct ordering *ordering;
 
-static long item_index(const struct planner *p, const char *name)
+static long item_index(const struct ordering *p, const char *name)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (!strcmp(p->items[i].name, name))
@@ -50,9 +50,9 @@ static long item_index(const struct planner *p, const char *name)
 static void on_action(struct kmod_module *mod, bool install,
 		      const char *options)
 {
-	struct planner *p = planning;
+	struct ordering *p = ordering;
 	const char *path = kmod_module_get_path(mod);
-	struct modplan_item *v;
+	struct kmod_item *v;
 	char *name;
 
 	(void)install;
@@ -79,7 +79,7 @@ static void on_action(struct kmod_module *mod, bool install,
 		return;
 	}
 	p->items = v;
-	v[p->n] = (struct modplan_item){ name, xstrdup(path), true };
+	v[p->n] = (struct kmod_item){ name, xstrdup(path), true };
 	p->error = v[p->n].path ? 0 : -1;
 	p->n++;
 }
@@ -88,7 +88,7 @@ static void on_action(struct kmod_module *mod, bool install,
  * A requested module and its hard dependencies must load; what only soft
  * dependencies bring in may fail (crc32c_intel on a CPU without SSE4.2).
  */
-static void mark_needed(struct planner *p, struct kmod_module *mod)
+static void mark_needed(struct ordering *p, struct kmod_module *mod)
 {
 	struct kmod_list *deps = kmod_module_get_dependencies(mod), *l;
 	char *name = module_name_from(kmod_module_get_name(mod));
@@ -106,17 +106,17 @@ static void mark_needed(struct planner *p, struct kmod_module *mod)
 	kmod_module_unref_list(deps);
 }
 
-static int probe(struct planner *p, struct kmod_module *mod)
+static int probe(struct ordering *p, struct kmod_module *mod)
 {
 	int ret;
 
-	planning = p;
+	ordering = p;
 	ret = kmod_module_probe_insert_module(mod,
 					      KMOD_PROBE_DRY_RUN |
 						      KMOD_PROBE_IGNORE_LOADED |
 						      KMOD_PROBE_IGNORE_COMMAND,
 					      NULL, NULL, NULL, on_action);
-	planning = NULL;
+	ordering = NULL;
 	if (p->error)
 		return -1;
 	if (ret < 0)
@@ -126,7 +126,7 @@ static int probe(struct planner *p, struct kmod_module *mod)
 	return 0;
 }
 
-static int missing(const struct planner *p, const struct modreq *req)
+static int missing(const struct ordering *p, const struct modreq *req)
 {
 	if (req->required)
 		return error_set(
@@ -151,7 +151,7 @@ static bool all_builtin(struct kmod_list *list)
 	return all;
 }
 
-static int plan_one(struct planner *p, const struct modreq *req)
+static int order_one(struct ordering *p, const struct modreq *req)
 {
 	struct kmod_list *list = NULL, *l;
 	int ret = 0;
@@ -178,12 +178,12 @@ static int plan_one(struct planner *p, const struct modreq *req)
 	return ret;
 }
 
-int kmod_plan(const char *dir, const char *label, const struct modreq *req,
-	      size_t nreq, struct modplan_item **items, size_t *n,
-	      struct modset *set)
+int kmod_load_order(const char *dir, const char *label,
+		    const struct modreq *req, size_t nreq,
+		    struct kmod_item **items, size_t *n, struct modset *set)
 {
 	static const char *const no_config[] = { NULL };
-	struct planner p = { .dir = dir, .label = label, .set = set };
+	struct ordering p = { .dir = dir, .label = label, .set = set };
 	int ret = 0;
 
 	/* The target's modules, not this machine's: no host config. */
@@ -194,7 +194,7 @@ int kmod_plan(const char *dir, const char *label, const struct modreq *req,
 	if (kmod_load_resources(p.kmod) < 0)
 		ret = error_set("%s: libkmod cannot read its index", label);
 	for (size_t i = 0; !ret && i < nreq; i++)
-		ret = plan_one(&p, &req[i]);
+		ret = order_one(&p, &req[i]);
 	kmod_unref(p.kmod);
 	*items = p.items;
 	*n = p.n;

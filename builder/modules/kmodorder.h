@@ -6,7 +6,7 @@
 #include "modset.h"
 
 /* One module to load; no module bytes read yet. */
-struct modplan_item {
+struct kmod_item {
 	char *name, *path; /* path as libkmod gives it */
 	bool optional;
 };
@@ -15,8 +15,8 @@ struct modplan_item {
  * The modules req asks for, and what they need, into items in load order;
  * into set the names only built in, and the optional ones found nowhere.
  */
-int kmod_plan(const char *dir, const char *label, const struct modreq *req,
-	      size_t nreq, struct modplan_item **items, size_t *n,
-	      struct modset *set);
+int kmod_load_order(const char *dir, const char *label,
+		    const struct modreq *req, size_t nreq,
+		    struct kmod_item **items, size_t *n, struct modset *set);
 
 #endif

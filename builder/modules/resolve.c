@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int fetch_planned(struct modtree *t, struct modplan_item *items,
-			 size_t n, struct modset *set)
+static int fetch_ordered(struct modtree *t, struct kmod_item *items, size_t n,
+			 struct modset *set)
 {
 	struct buf *images = xcalloc(n + 1, sizeof(*images));
 	char **paths = xcalloc(n + 1, sizeof(*paths));
@@ -42,7 +42,7 @@ static int fetch_planned(struct modtree *t, struct modplan_item *items,
 	return ret;
 }
 
-static void free_items(struct modplan_item *items, size_t n)
+static void free_items(struct kmod_item *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(items[i].name);
@@ -51,8 +51,8 @@ static void free_items(struct modplan_item *items, size_t n)
 	free(items);
 }
 
-/* A plan and what it said of the set, before planning again. */
-static void free_plan(struct modplan_item *items, size_t n, struct modset *set)
+/* An order and what it said of the set, before ordering again. */
+static void free_order(struct kmod_item *items, size_t n, struct modset *set)
 {
 	free_items(items, n);
 	name_list_free(&set->builtin, &set->nbuiltin);
@@ -60,14 +60,14 @@ static void free_plan(struct modplan_item *items, size_t n, struct modset *set)
 }
 
 /* What libkmod orders, again while stand-ins had to be made for it. */
-static int plan_indexed(struct modtree *t, const struct modreq *req,
-			size_t nreq, struct modplan_item **items, size_t *n,
-			struct modset *set)
+static int order_indexed(struct modtree *t, const struct modreq *req,
+			 size_t nreq, struct kmod_item **items, size_t *n,
+			 struct modset *set)
 {
 	for (int round = 0; round < 16; round++) {
 		char **paths;
-		int made =
-			kmod_plan(t->dir, t->label, req, nreq, items, n, set);
+		int made = kmod_load_order(t->dir, t->label, req, nreq, items,
+					   n, set);
 
 		paths = made ? NULL : xcalloc(*n + 1, sizeof(*paths));
 		for (size_t i = 0; paths && i < *n; i++)
@@ -76,7 +76,7 @@ static int plan_indexed(struct modtree *t, const struct modreq *req,
 		free(paths);
 		if (made <= 0)
 			return made;
-		free_plan(*items, *n, set);
+		free_order(*items, *n, set);
 		*items = NULL;
 		*n = 0;
 	}
@@ -86,13 +86,13 @@ static int plan_indexed(struct modtree *t, const struct modreq *req,
 static int resolve_indexed(struct modtree *t, const struct modreq *req,
 			   size_t nreq, struct modset *set)
 {
-	struct modplan_item *items = NULL;
+	struct kmod_item *items = NULL;
 	size_t n = 0;
 	int ret;
 
-	ret = plan_indexed(t, req, nreq, &items, &n, set);
+	ret = order_indexed(t, req, nreq, &items, &n, set);
 	if (!ret)
-		ret = fetch_planned(t, items, n, set);
+		ret = fetch_ordered(t, items, n, set);
 	free_items(items, n);
 	return ret;
 }

@@ -38,7 +38,7 @@ struct adding {
 	const char *fs_drivers[FS_DRIVERS_MAX];
 	size_t nfs_drivers;
 	struct build_opts bo;
-	struct plan build;
+	struct build build;
 	struct menu menu;
 	struct setup_record rec;
 	struct buf entries, config; /* the generator, or menu.lst */
@@ -232,7 +232,7 @@ static void kernel_where(const struct adding *a, const struct kernel *k,
 	else
 		snprintf(mk->path, sizeof(mk->path), "%s", name);
 	bootentry_take_kernel(mk, name, k);
-	set = sets_set(&a->build.ks, k->release);
+	set = served_modules(&a->build.served, k->release);
 	mk->no_serial = set && !set->serial_builtin;
 }
 
@@ -362,7 +362,7 @@ static int legacy_config(struct adding *a)
 	else
 		ret = buf_add(&base, menu->bytes.data, menu->bytes.len);
 	if (!ret)
-		ret = legacy_plan((const char *)base.data, base.len, &a->rec);
+		ret = legacy_place((const char *)base.data, base.len, &a->rec);
 	if (!ret && legacy_boots_saved(&a->rec))
 		ret = read_saved_entry(a);
 	a->menu.save_default = !a->o->permanent;
@@ -376,7 +376,7 @@ static int legacy_config(struct adding *a)
 	return ret < 0 ? error_prefix("%s", menu->path) : 0;
 }
 
-static int plan_entries(struct adding *a)
+static int write_entries(struct adding *a)
 {
 	struct menu *m = &a->menu;
 
@@ -414,7 +414,7 @@ static int check_old(struct adding *a)
 static int check_drivers(const struct adding *a)
 {
 	const struct menu_kernel *k = &a->menu.k[0];
-	const struct modset *set = sets_set(&a->build.ks, k->release);
+	const struct modset *set = served_modules(&a->build.served, k->release);
 
 	if (!set || !set->knows_builtin)
 		return 0;
@@ -431,7 +431,7 @@ static int check_drivers(const struct adding *a)
 static int prepare(struct adding *a)
 {
 	if (locate_medium(a) < 0 || check_old(a) < 0 ||
-	    check_grub_writes(a) < 0 || build(a) < 0 || plan_entries(a) < 0 ||
+	    check_grub_writes(a) < 0 || build(a) < 0 || write_entries(a) < 0 ||
 	    check_drivers(a) < 0)
 		return -1;
 	return 0;
@@ -639,12 +639,12 @@ static void say_what(const struct adding *a, bool done)
 	       a->part.dev, a->part.mount.fstype);
 	printf("minirt: %s%s (%s), %zu bytes, for %zu kernel%s\n",
 	       done ? "wrote " : "would write ", a->minirt,
-	       how_text(a->rec.how), a->build.out.len, a->build.ks.nsets,
-	       a->build.ks.nsets == 1 ? "" : "s");
+	       how_text(a->rec.how), a->build.out.len, a->build.served.nsets,
+	       a->build.served.nsets == 1 ? "" : "s");
 	printf("drivers for KNOPPIX's init to mount /dev/%s%s:\n", a->part.dev,
 	       a->iso ? " and the ISO" : "");
-	for (size_t i = 0; i < a->build.ks.nsets; i++)
-		say_set_drivers(a, &a->build.ks.sets[i]);
+	for (size_t i = 0; i < a->build.served.nsets; i++)
+		say_set_drivers(a, &a->build.served.sets[i]);
 	if (g->kind == GRUB_2)
 		printf("GRUB 2: %s%s (%zu entries, kept by every later update-grub), then %s%s\n",
 		       done ? "wrote " : "would write ", g->generator,

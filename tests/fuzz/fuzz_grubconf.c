@@ -23,7 +23,7 @@ static void round_trip(const char *menu, size_t len)
 	strcpy(r.once, "KNOPPIX");
 	buf_add_str(&entries, "title KNOPPIX\n");
 	if (legacy_find_block(menu, len, &start, &end) != 1 ||
-	    legacy_plan(menu, len, &r) < 0)
+	    legacy_place(menu, len, &r) < 0)
 		goto out;
 	/* Taken away as --remove does: by the record read back from it. */
 	if (legacy_add(menu, len, &r, &entries, &added) < 0 ||

@@ -133,7 +133,7 @@ static void legacy_round_trip_of(const char *menu, unsigned entry,
 	bool kept;
 
 	buf_add_str(&list, "title KNOPPIX\n\troot (hd0,0)\n");
-	assert_int_equal(legacy_plan(menu, strlen(menu), &r), 0);
+	assert_int_equal(legacy_place(menu, strlen(menu), &r), 0);
 	assert_int_equal(r.entry, entry);
 	assert_int_equal(r.saved_was, saved_was);
 	assert_string_equal(r.default_was, default_was);
@@ -192,7 +192,7 @@ static void legacy_default_changed(void **state)
 
 	(void)state;
 	buf_add_str(&list, "title KNOPPIX\n");
-	assert_int_equal(legacy_plan(menu, strlen(menu), &r), 0);
+	assert_int_equal(legacy_place(menu, strlen(menu), &r), 0);
 	assert_int_equal(legacy_add(menu, strlen(menu), &r, &list, &added), 0);
 	assert_int_equal(buf_add(&added, "", 1), 0);
 	edited = strdup((char *)added.data);

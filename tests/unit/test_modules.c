@@ -508,7 +508,7 @@ static void device_driven(void **state)
 		struct modset set;
 
 		assert_int_equal(resolve(dir, req, 3, &set), 0);
-		assert_int_equal(devices_plan(&set, &order, &devices), 0);
+		assert_int_equal(devices_split(&set, &order, &devices), 0);
 		assert_int_equal(devices_count_drivers(&set), 2);
 		assert_true(has_line(&devices,
 				     "virtio_ring.ko virtio.ko "

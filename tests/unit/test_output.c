@@ -42,7 +42,7 @@ int link(const char *from, const char *to)
 	return (int)syscall(SYS_link, from, to);
 }
 
-/* What the test planned for a rename onto to: EIO, or a race lost. */
+/* What the test set up for a rename onto to: EIO, or a race lost. */
 static int before_rename(const char *to)
 {
 	if (rename_fails_to && !strcmp(to, rename_fails_to)) {
@@ -60,7 +60,7 @@ int rename(const char *from, const char *to)
 	return (int)syscall(SYS_rename, from, to);
 }
 
-/* Every call passes through; renameat2 first meets the test's plans. */
+/* Every call passes through; renameat2 first meets what the test set up. */
 long syscall(long number, ...)
 {
 	static long (*real)(long, ...);
