@@ -93,9 +93,13 @@ $(B)/preinit-i386: $(PREINIT_SRC) $(PREINIT_HDR)
 	@mkdir -p $(@D)
 	i386-linux-musl-gcc $(PREINIT_CFLAGS) -o $@ $(PREINIT_SRC)
 
-$(B)/obj/%.o: %.c $(BUILDER_HDR) $(PREINIT_HDR)
+# Each object after its source and the headers it included last time (the
+# compiler's -MMD list, read back below): touching one header rebuilds
+# only what includes it.
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
+$(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/obj/builder/embed.o: builder/embed.S $(PREINIT_DIR)/preinit-x86_64 \
 		$(PREINIT_DIR)/preinit-i386 modules.list
@@ -142,24 +146,24 @@ $(B)/oldkernel: tests/tools/oldkernel.c
 
 # Test helper: a cpio from a gen_init_cpio list, no root needed.
 $(B)/gen-cpio: tests/tools/gen-cpio.c $(BUILDER_LIB_OBJ) $(B)/obj/builder/embed.o
-	$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -o $@ $^ $(HOST_LIBS)
 
 # Test helper: cloop V4.0 images (Debian's create_compressed_fs writes V2.0).
 $(B)/mkcloop4: tests/tools/mkcloop4.c
-	$(CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -o $@ $< $(HOST_LIBS)
 
 $(B)/mangle-cpio: tests/tools/mangle-cpio.c $(BUILDER_LIB_OBJ) \
 		$(B)/obj/builder/embed.o
-	$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -o $@ $^ $(HOST_LIBS)
 
 $(B)/rootfs-view: tests/tools/rootfs-view.c $(BUILDER_LIB_OBJ) \
 		$(B)/obj/builder/embed.o
-	$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -o $@ $^ $(HOST_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(BUILDER_LIB_OBJ) $(INIT_HOST_OBJ) \
-		$(B)/obj/builder/embed.o tests/unit/helpers.h
+		$(B)/obj/builder/embed.o
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -iquote init -o $@ $< $(BUILDER_LIB_OBJ) \
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -iquote init -o $@ $< $(BUILDER_LIB_OBJ) \
 		$(INIT_HOST_OBJ) $(B)/obj/builder/embed.o $(HOST_LIBS) -lcmocka
 
 # The kill test's LD_PRELOAD shim (tests/kill/run.sh).
@@ -167,8 +171,11 @@ $(B)/kill/shim.so: tests/kill/shim.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 $(WARN) -O2 -shared -fPIC -o $@ $< -ldl
 
-$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILDER_SRC) $(BUILDER_HDR) \
-		$(PREINIT_SRC) $(PREINIT_HDR)
+# Several sources in one command: by what each target names, and every
+# header.
+.SECONDEXPANSION:
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_src_$$*) $(BUILDER_HDR) \
+		$(PREINIT_HDR)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(fuzz_src_$*) $(HOST_LIBS)
 
@@ -215,3 +222,6 @@ install: all
 
 clean:
 	rm -rf $(B)
+
+-include $(wildcard $(B)/obj/*/*.d $(B)/obj/*/*/*.d $(B)/tests/*.d \
+	$(B)/*.d)
