@@ -12,7 +12,8 @@ packages=(build-essential pkg-config musl-tools musl-dev:i386 gcc-i686-linux-gnu
 	libdeflate-dev
 	libcmocka-dev qemu-system-x86 busybox-static e2fsprogs fdisk cpio kmod
 	xz-utils zstd lz4 bzip2 gzip initramfs-tools-core clang libclang-rt-14-dev
-	valgrind bc grub-pc-bin grub-common seabios libc6-i386 mandoc man-db clang-format
+	valgrind bc grub-pc-bin grub-common seabios libc6-i386 qemu-user-static
+	mandoc man-db clang-format
 	mmdebstrap qemu-utils dpkg-dev libmd-dev linux-libc-dev:i386 autoconf automake
 	libtool autopoint gtk-doc-tools)
 

@@ -79,7 +79,7 @@ grub_legacy() {
 # GRUB 0.97's own shell writes stage1 and stage1.5 into the image file.
 setup_legacy() { # OUT BOOT_PARTITION(0-based)
 	printf '%s\n' "device (hd0) $1" "root (hd0,$2)" "setup (hd0)" quit |
-		"$legacy_dir/usr/sbin/grub" --batch --no-floppy \
+		"$root/scripts/run-i386" "$legacy_dir/usr/sbin/grub" --batch --no-floppy \
 			--device-map=/dev/null >"$work/setup.log" 2>&1
 	if ! grep -q '^Done\.' "$work/setup.log" ||
 		grep -q 'Error' "$work/setup.log"; then

@@ -54,7 +54,8 @@ same_output() { # NAME ARGS...
 		{ fail "$name output" "the dynamic build failed"; return; }
 	for b in build/minirt-virtio-x86_64 build/minirt-virtio-i386; do
 		out=$w/$name.${b##*-}
-		if ! "$b" build --force "$@" -o "$out" >"$out.report" 2>&1; then
+		# (run-i386: natively, or emulated where the kernel runs no 32-bit code)
+		if ! scripts/run-i386 "$b" build --force "$@" -o "$out" >"$out.report" 2>&1; then
 			fail "$name output" "${b##*/} failed: $(tail -1 "$out.report")"
 		elif ! cmp -s "$ref" "$out"; then
 			fail "$name output" "${b##*/} wrote other bytes than the dynamic build"
