@@ -15,11 +15,12 @@
 #   boot: vda1 is /boot on its own (knoppix_dir=KNOPPIX), vda2 is /;
 #   boot-last: vda1 is /, vda2 is /boot.
 # grub2: GRUB 2 for BIOS (grub-mkimage, dd), grub.cfg, ext4;
-# legacy: GRUB 0.97 (Debian's grub-legacy, unpacked in build/tools) set up
+# legacy: GRUB 0.97 (Debian's grub-legacy, unpacked in the cache) set up
 #   by its own shell on the image file, menu.lst, ext3 as CentOS 5 made it.
 # Kernels: cache/kernels/amd64 (linux64) and 686 (linux).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/cache.sh"
 
 fstype_of() { # grub2|legacy
 	[ "$1" = legacy ] && echo ext3 || echo ext4
@@ -63,17 +64,11 @@ tree() { # DIR LAYOUT grub2|legacy MINIRT
 	echo "$cfg"
 }
 
-# GRUB 0.97's files and shell, from Debian's package, unpacked (installing
-# it would hook kernel updates on this machine).
-legacy_dir=$root/build/tools/grub-legacy
+# GRUB 0.97's files and shell, from Debian's package, unpacked once in the
+# cache (scripts/cache.sh; installing it would hook kernel updates on this
+# machine): legacy_dir.
 grub_legacy() {
-	if [ ! -x "$legacy_dir/usr/sbin/grub" ]; then
-		rm -rf "$legacy_dir" && mkdir -p "$legacy_dir/deb"
-		(cd "$legacy_dir/deb" && apt-get download -q grub-legacy) \
-			>"$legacy_dir/download.log" 2>&1 ||
-			{ cat "$legacy_dir/download.log" >&2; return 1; }
-		dpkg -x "$legacy_dir"/deb/*.deb "$legacy_dir"
-	fi
+	legacy_dir=$(cache_deb grub-legacy)
 }
 
 # GRUB 0.97's own shell writes stage1 and stage1.5 into the image file.

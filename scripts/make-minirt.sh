@@ -14,6 +14,7 @@
 # name a file of more gen-cpio lines.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/cache.sh"
 out=$1 arch=$2 moddir=$3 init=$4 comp=$5 early=${6:-}
 gen=$root/build/gen-cpio
 work=$(mktemp -d)
@@ -24,15 +25,9 @@ busybox_for() {
 		echo /bin/busybox
 		return
 	fi
-	local dir=$root/cache/busybox-$1
-	if [ ! -x "$dir/bin/busybox" ]; then
-		rm -rf "$dir" && mkdir -p "$dir/deb"
-		(cd "$dir/deb" && apt-get download -q "busybox-static:$1") \
-			>"$dir/download.log" 2>&1 ||
-			{ cat "$dir/download.log" >&2; exit 1; }
-		dpkg -x "$dir"/deb/*.deb "$dir"
-		rm -rf "$dir/deb"
-	fi
+	local dir
+	dir=$(cache_deb "busybox-static:$1") || exit 1
+	cache_link "busybox-$1" "$dir" || true
 	echo "$dir/bin/busybox"
 }
 

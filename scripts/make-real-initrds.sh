@@ -7,8 +7,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+. scripts/cache.sh
 f=build/fixtures
-mkdir -p "$f" cache/di
+mkdir -p "$f"
 kver=$(cat cache/kernels/amd64/kver)
 
 # An early cpio in front, as microcode packages make it.
@@ -28,15 +29,19 @@ HOOK
 	chmod 755 "$1/hooks/early-ucode"
 }
 
-if [ ! -e cache/di/initrd.gz ]; then
-	(cd cache/di && rm -f ./*.deb &&
-		apt-get download -q debian-installer-12-netboot-amd64 >download.log 2>&1 &&
-		dpkg-deb --fsys-tarfile ./*.deb |
+# Only the initrd out of the package, kept once per version (cache.sh).
+di=debian-installer-12-netboot-amd64
+di_initrd() { # DIR
+	mkdir -p "$1/deb" &&
+		(cd "$1/deb" && apt-get download -q "$di=$di_version") >"$1/download.log" 2>&1 &&
+		dpkg-deb --fsys-tarfile "$1"/deb/*.deb |
 		tar -xO ./usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/initrd.gz \
-			>initrd.gz.tmp && mv initrd.gz.tmp initrd.gz && rm -f ./*.deb) ||
-		{ cat cache/di/download.log >&2; exit 1; }
-fi
-cp cache/di/initrd.gz "$f/di-initrd.gz"
+			>"$1/initrd.gz" && rm -rf "$1/deb" ||
+		{ cat "$1/download.log" >&2; return 1; }
+}
+di_version=$(cache_candidate "$di")
+di_dir=$(cache_entry di "${di}_$di_version" di_initrd)
+cp "$di_dir/initrd.gz" "$f/di-initrd.gz"
 
 # mkinitramfs reads /lib/modules/<kver> and /boot/config-<kver>: lend it the
 # cached kernel's meanwhile, and take back exactly what was lent.

@@ -85,7 +85,7 @@ mangle k6-no-orig --delete init.orig
 # kernels; the same from its flat copy, and from a V4.0 image with -m/-k,
 # must be the very same bytes.
 medium=$f/medium
-fresh "$medium/knoppix.iso" knoppix6 || scripts/make-medium.sh "$medium"
+scripts/medium-cached.sh "$medium"
 medium_build() { # OUT [options]
 	local out=$1
 	shift
