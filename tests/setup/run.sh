@@ -51,10 +51,14 @@ host() { # NAME grub2|legacy|none
 	esac
 }
 
-# Every file and link under the host, with its bytes' hash and mode.
+# Every file and link under the host, with its mode and its bytes' hash;
+# the medium's large files (the fixtures', hard-linked) by inode, size and
+# modification time, which any write to them changes: hashing 450 MB twice
+# a case was most of this suite's time.
 snapshot() { # NAME
 	(cd "$w/$1" && find . -printf '%p %y %m %l\n' | sort &&
-		find . -type f -print0 | sort -z | xargs -0 sha256sum)
+		find . -type f -size +8388608c -printf '%p %i %s %T@\n' | sort &&
+		find . -type f ! -size +8388608c -print0 | sort -z | xargs -0 -r sha256sum)
 }
 
 # setup on host NAME, "@/PATH" an argument for its PATH; its stdout and

@@ -21,31 +21,6 @@ export LC_ALL=C
 subsystems="initramfs medium modules grub"
 commands="build list setup bootentry"
 
-# The directory of a builder file ("shared" for builder/ itself, "main"
-# for main.c), or the top directory of another (init).
-dir_of() {
-	case $1 in
-	builder/main.[ch]) echo main ;;
-	builder/*/*) local d=${1#builder/}; echo "${d%%/*}" ;;
-	builder/*) echo shared ;;
-	*) echo "${1%%/*}" ;;
-	esac
-}
-
-# A directory's layer: 0 shared, 1 subsystem, 2 command, 3 main; nothing
-# for one not in the table.
-layer() {
-	if [ "$1" = shared ]; then
-		echo 0
-	elif [[ " $subsystems " == *" $1 "* ]]; then
-		echo 1
-	elif [[ " $commands " == *" $1 "* ]]; then
-		echo 2
-	elif [ "$1" = main ]; then
-		echo 3
-	fi
-}
-
 # Every source's object, made after it (the pre-init's preinit.c aside:
 # the others are linked into the unit tests without it, so none calls it).
 sources=$(find builder init -name '*.c' ! -path init/preinit.c | sort)
@@ -58,11 +33,13 @@ done
 
 # "user definer" for every global symbol one object takes from another.
 calls() {
-	local o
-	for o in $objects; do
-		nm -g --defined-only "$o" | awk -v f="$o" 'NF == 3 { print "D", $3, f }'
-		nm -u "$o" | awk -v f="$o" '{ print "U", $NF, f }'
-	done | awk '$1 == "D" { def[$2] = $3; next }
+	[ -n "$objects" ] || return 0
+	{
+		# shellcheck disable=SC2086 # objects: words
+		nm -A -g --defined-only $objects | awk 'NF == 3 { sub(/:.*/, "", $1); print "D", $3, $1 }'
+		# shellcheck disable=SC2086
+		nm -A -u $objects | awk '{ sub(/:.*/, "", $1); print "U", $NF, $1 }'
+	} | awk '$1 == "D" { def[$2] = $3; next }
 		{ use[$3 " " $2] = 1 }
 		END { for (k in use) { split(k, p, " ")
 			if ((p[2] in def) && def[p[2]] != p[1])
@@ -94,64 +71,69 @@ else
 	echo "PASS: tree: no two files call into each other, directly or around a circle ($(lines "$sources") files, $(lines "$edges") uses)"
 fi
 
-# Where an #include "NAME" of FILE leads, as -iquote builder finds it:
-# FILE's own directory first, then builder/.
-resolve() { # FILE NAME
-	local here
-	here=$(dirname "$1")
-	if [ -e "$here/$2" ]; then
-		echo "$here/$2"
-	elif [ -e "builder/$2" ]; then
-		echo "builder/$2"
-	fi
+# "FILE NAME" for every #include "NAME" of the builder's and the
+# pre-init's files.
+includes() {
+	find builder init -name '*.[ch]' | sort | xargs grep -H -E \
+		'^[[:space:]]*#[[:space:]]*include[[:space:]]*"' |
+		sed 's/^\([^:]*\):[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1 \2/'
 }
 
-# One use from file A to file B: nothing if the rule allows it, else why
-# not; "A-dir B-dir" is added to $uses for a sibling's.
-bad=""
-uses=""
-judge() { # FROM TO
-	local a b la lb
-	a=$(dir_of "$1") b=$(dir_of "$2")
-	if [ "$a" = init ] || [ "$b" = init ]; then
-		[ "$a" = "$b" ] || bad="$bad $1:$2(the pre-init is a program of its own)"
+# The rule, over "FROM TO" uses (TO a file) and "FILE NAME" includes
+# (after "--"), the files there are on the first line: prints "bad WHAT"
+# for each use against the layers, "sibling A B" for each between siblings.
+judge='
+function dir_of(f, d) {
+	if (f ~ /^builder\/main\.[ch]$/) return "main"
+	if (f ~ /^builder\/[^\/]+\/[^\/]+$/) { d = f; sub(/^builder\//, "", d); sub(/\/.*/, "", d); return d }
+	if (f ~ /^builder\/[^\/]+$/) return "shared"
+	d = f; sub(/\/.*/, "", d); return d
+}
+function judge(from, to, a, b) {
+	a = dir_of(from); b = dir_of(to)
+	if (a == "init" || b == "init") {
+		if (a != b) print "bad " from ":" to "(the pre-init is a program of its own)"
 		return
-	fi
-	la=$(layer "$a") lb=$(layer "$b")
-	if [ -z "$la" ] || [ -z "$lb" ]; then
-		bad="$bad $1:$2(no layer for $([ -z "$la" ] && echo "$a" || echo "$b"))"
-	elif [ "$a" = "$b" ] || [ "$la" -gt "$lb" ]; then
-		:
-	elif [ "$la" -lt "$lb" ]; then
-		bad="$bad $1:$2"
-	else
-		uses="$uses$a $b"$'\n'
-	fi
+	}
+	if (!(a in layer)) { print "bad " from ":" to "(no layer for " a ")"; return }
+	if (!(b in layer)) { print "bad " from ":" to "(no layer for " b ")"; return }
+	if (a == b || layer[a] > layer[b]) return
+	if (layer[a] < layer[b]) print "bad " from ":" to
+	else print "sibling " a " " b
 }
-
-for d in builder/*/; do
-	d=${d%/}
-	[ -n "$(layer "${d#builder/}")" ] || bad="$bad $d(no layer: add it to tests/tree/run.sh)"
-done
-for f in $(find builder -name '*.[ch]' | sort); do
-	names=$(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f")
-	for name in $names; do
-		to=$(resolve "$f" "$name")
-		if [ -z "$to" ] || ! [[ $name =~ ^([a-z0-9_]+/)?[a-z0-9_]+\.h$ ]]; then
-			bad="$bad $f:$name(no such file)"
-		else
-			judge "$f" "$to"
-		fi
-	done
-done
-while read -r from to; do
-	[ -n "$from" ] && judge "$from" "$to"
-done <<<"$edges"
-# The pre-init is a program of its own: nothing of the builder in it.
-for f in $(find init -name '*.[ch]'); do
-	grep -qE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[a-z0-9_]+/' "$f" &&
-		bad="$bad $f(includes from another directory)"
-done
+NR == 1 {
+	for (i = 1; i <= NF; i++) exists[$i] = 1
+	layer["shared"] = 0; layer["main"] = 3
+	n = split(subsystems, v, " "); for (i = 1; i <= n; i++) layer[v[i]] = 1
+	n = split(commands, v, " "); for (i = 1; i <= n; i++) layer[v[i]] = 2
+	for (d in dirs) {}
+	n = split(topdirs, v, " ")
+	for (i = 1; i <= n; i++) if (!(v[i] in layer)) print "bad builder/" v[i] "(no layer: add it to tests/tree/run.sh)"
+	next
+}
+$0 == "--" { inc = 1; next }
+!inc { judge($1, $2); next }
+{
+	here = $1; sub(/\/[^\/]*$/, "", here)
+	if (here "/" $2 in exists) to = here "/" $2
+	else if ("builder/" $2 in exists) to = "builder/" $2
+	else to = ""
+	if (to == "" || $2 !~ /^([a-z0-9_]+\/)?[a-z0-9_]+\.h$/ ||
+	    ($1 ~ /^init\// && $2 ~ /\//))
+		print "bad " $1 ":" $2 "(no such file)"
+	else
+		judge($1, to)
+}'
+verdicts=$({
+	find builder init -name '*.[ch]' | tr '\n' ' '
+	echo
+	echo "$edges"
+	echo --
+	includes
+} | awk -v subsystems="$subsystems" -v commands="$commands" \
+	-v topdirs="$(cd builder && ls -d */ | tr -d / | tr '\n' ' ')" "$judge")
+bad=$(echo "$verdicts" | sed -n 's/^bad / /p' | tr -d '\n')
+uses=$(echo "$verdicts" | sed -n 's/^sibling //p')
 if [ -n "$bad" ]; then
 	echo "FAIL: tree: uses against the layers (shared < subsystems < commands < main):$bad"
 else
