@@ -80,8 +80,8 @@ fuzz_src_mounts := builder/grub/mounts.c $(FUZZ_SHARED)
 fuzz_src_grubconf := builder/grub/grubconf.c $(FUZZ_SHARED)
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
-.PHONY: all deps check check-vps unit unit-bins asan fuzz fuzz-bins bench \
-	demo install static dist clean
+.PHONY: all deps check check-fast check-vps unit unit-bins asan fuzz \
+	fuzz-bins bench demo install static dist clean
 all: $(B)/minirt-virtio $(B)/gen-cpio $(B)/mangle-cpio $(B)/mkcloop4 \
 	$(B)/rootfs-view
 
@@ -197,11 +197,18 @@ unit: all unit-bins $(B)/kill/shim.so
 asan:
 	$(MAKE) B=$(B)/asan CFLAGS='$(SANITIZE)' all unit-bins
 
+JOBS ?= $(shell nproc)
+
+# The tiers (tests/README.md): check-fast, what runs without QEMU, in
+# minutes; check, all of it; check-vps, the VPS round trips alone.
+check-fast: deps
+	$(MAKE) -j$(JOBS) unit asan fuzz-bins
+	scripts/check.sh fast
+
 check: deps
-	$(MAKE) unit asan fuzz-bins static
+	$(MAKE) -j$(JOBS) unit asan fuzz-bins static
 	scripts/check.sh
 
-# The VPS round trips alone (make check runs them too).
 check-vps: deps
 	$(MAKE) all
 	scripts/check.sh vps

@@ -1,6 +1,10 @@
 #!/bin/bash
-# Everything the boot tests boot, in build/fixtures/: KNOPPIX-like minirts
-# (original and rebuilt by minirt-virtio) and disks.
+# Everything the tests build from or boot, in build/fixtures/: KNOPPIX-like
+# minirts (original and rebuilt by minirt-virtio), media and disks.
+#   fixtures.sh fast   what the suites without QEMU read (make check-fast):
+#                      the real initrds, the k6 minirts, the stand-in medium
+#                      and the minirt built from it
+#   fixtures.sh [full] all of it
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -40,18 +44,44 @@ disk() { # KIND
 		scripts/make-disk.sh "$f/$1.img" "$1"
 }
 
-for kind in mbr logical whole empty otherversion nocloop; do disk "$kind"; done
 scripts/make-real-initrds.sh
 
+minirt k6 amd64 amd64 knoppix6 gzip
+minirt k6-early amd64 amd64 knoppix6 gzip early
+
+# The stand-in KNOPPIX medium, and one minirt built from it for both of its
+# kernels; the same from its flat copy, and from a V4.0 image with -m/-k,
+# must be the very same bytes.
+medium=$f/medium
+scripts/medium-cached.sh "$medium"
+medium_build() { # OUT [options]
+	local out=$1
+	shift
+	"$mv" build --force --driver ext4 "$@" -o "$f/$out" >"$f/$out.report" 2>&1 ||
+		{ cat "$f/$out.report" >&2; exit 1; }
+}
+medium_build medium-built.gz --medium "$medium/knoppix.iso"
+medium_build medium-flat-built.gz --medium "$medium/flat"
+medium_build medium-v4-built.gz -m "$medium/KNOPPIX-v4" \
+	-k "$medium/flat/linux" -k "$medium/flat/linux64" "$medium/flat/minirt.gz"
+# -m the ISO: its KNOPPIX image is the module source.
+medium_build medium-iso-m-built.gz -m "$medium/knoppix.iso" \
+	-k "$medium/flat/linux" -k "$medium/flat/linux64" "$medium/flat/minirt.gz"
+for other in medium-flat-built.gz medium-v4-built.gz medium-iso-m-built.gz; do
+	cmp -s "$f/medium-built.gz" "$f/$other" ||
+		{ echo "fixtures: $other differs from medium-built.gz" >&2; exit 1; }
+done
+
+[ "${1:-full}" = fast ] && exit 0
+
+for kind in mbr logical whole empty otherversion nocloop; do disk "$kind"; done
 # The 7.x stand-in is the 6.x one with vd names in its scans.
 sed -f tests/fixtures/knoppix7.sed tests/fixtures/knoppix6-init >"$f/knoppix7-init.new"
 cmp -s "$f/knoppix7-init.new" "$f/knoppix7-init" 2>/dev/null &&
 	rm "$f/knoppix7-init.new" || mv "$f/knoppix7-init.new" "$f/knoppix7-init"
-minirt k6 amd64 amd64 knoppix6 gzip
 minirt k7 amd64 amd64 "$f/knoppix7-init" gzip
 minirt k6-xz amd64 amd64 knoppix6 xz
 minirt k6-zstd amd64 amd64 knoppix6 zstd
-minirt k6-early amd64 amd64 knoppix6 gzip early
 minirt k6-i386 i386 686 knoppix6 gzip
 minirt k6-i386-on64 i386 amd64 knoppix6 gzip
 minirt k6-hardlink amd64 amd64 busybox-hardlink gzip
@@ -80,29 +110,6 @@ mangle k6-vermagic --replace "$ours/virtio_blk.ko" \
 	"$(find "$(mods 686 nodep)" -name virtio_blk.ko)"
 mangle k6-no-order --delete "$ours/load-order"
 mangle k6-no-orig --delete init.orig
-
-# The stand-in KNOPPIX medium, and one minirt built from it for both of its
-# kernels; the same from its flat copy, and from a V4.0 image with -m/-k,
-# must be the very same bytes.
-medium=$f/medium
-scripts/medium-cached.sh "$medium"
-medium_build() { # OUT [options]
-	local out=$1
-	shift
-	"$mv" build --force --driver ext4 "$@" -o "$f/$out" >"$f/$out.report" 2>&1 ||
-		{ cat "$f/$out.report" >&2; exit 1; }
-}
-medium_build medium-built.gz --medium "$medium/knoppix.iso"
-medium_build medium-flat-built.gz --medium "$medium/flat"
-medium_build medium-v4-built.gz -m "$medium/KNOPPIX-v4" \
-	-k "$medium/flat/linux" -k "$medium/flat/linux64" "$medium/flat/minirt.gz"
-# -m the ISO: its KNOPPIX image is the module source.
-medium_build medium-iso-m-built.gz -m "$medium/knoppix.iso" \
-	-k "$medium/flat/linux" -k "$medium/flat/linux64" "$medium/flat/minirt.gz"
-for other in medium-flat-built.gz medium-v4-built.gz medium-iso-m-built.gz; do
-	cmp -s "$f/medium-built.gz" "$f/$other" ||
-		{ echo "fixtures: $other differs from medium-built.gz" >&2; exit 1; }
-done
 
 # Inits nobody here wrote: Debian's installer and Debian's mkinitramfs.
 cp "$f/mkinitramfs.img" "$f/mkinitramfs.gz"
