@@ -182,8 +182,6 @@ old_kernel() { # NAME BASE ARCH FLAVOUR "MODULES" CONF-LINES...
 	cat "$f/$name.cpio" >>"$f/$name.img"
 	rm "$f/$name.cpio" "$f/$name.list"
 }
-old_kernel old-no-finit k6-built x86_64 amd64 "" "deny 313"
-old_kernel old-no-finit-i386 k6-i386-built i386 686 "" "deny 350"
 old_kernel old-linux-3.0 k6-built x86_64 amd64 "" "max 308"
 old_kernel old-linux-3.0-i386 k6-i386-built i386 686 "" "max 346"
 old_kernel old-no-net k6-built x86_64 amd64 "" "deny 41"
