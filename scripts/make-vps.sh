@@ -1,26 +1,30 @@
 #!/bin/bash
 # A real Debian 12 system on a QEMU disk, standing in for a VPS, made
-# without loop mounts:
+# without loop mounts; each stage kept in the cache (scripts/cache.sh):
 #   make-vps.sh base
 #     prints the path of a cached tarball of a bookworm root filesystem
 #     (mmdebstrap), made first if missing; its name holds a hash of the
 #     recipe and the candidate versions of linux-image-amd64 and grub-pc,
 #     so an archive update (seen by the host's apt-get update) makes another.
-#   make-vps.sh image OUT LAYOUT PAYLOAD_DIR
-#     a raw disk OUT from the tarball, configured (fstab by UUID, hostname
-#     vps, GRUB on the serial console), PAYLOAD_DIR's files copied over /;
-#     OUT.vmlinuz and OUT.initrd are the tree's kernel and initrd. No boot
-#     loader yet: the first boot, vps-provision.target, installs it.
-#   make-vps.sh provision IMG LAYOUT
-#     boots IMG by -kernel into vps-provision.target, which runs grub-install
-#     /dev/vda and update-grub inside the guest and powers off; IMG then
-#     boots from its own GRUB (tests/vps/run.sh).
+#   make-vps.sh host LAYOUT
+#     prints the path of a cached raw disk of the host kind LAYOUT, its
+#     boot loader put in by its own first boot: the tarball configured
+#     (fstab by UUID, hostname vps, GRUB on the serial console) on an ext4
+#     made by mkfs -d, booted by -kernel into vps-provision.target, which
+#     runs grub-install /dev/vda and update-grub inside the guest and powers
+#     off. Made once per tarball, layout and this script's text: the cases
+#     of a host kind share it.
+#   make-vps.sh case OUT LAYOUT PAYLOAD_DIR
+#     OUT, a copy of the host's disk with PAYLOAD_DIR's files written over
+#     its / (and /boot) by debugfs, checked read back; it then boots from
+#     its own GRUB (tests/vps/run.sh).
 # LAYOUT root: vda1 is / and holds /boot; boot: vda1 is /boot on its own
-# (300 MiB), vda2 is /. Cache: ${MINIRT_VIRTIO_CACHE:-/var/cache/minirt-virtio}.
+# (300 MiB), vda2 is /.
 # VPS_PROVISION_TIMEOUT: seconds for the provisioning boot (default 600).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cache=${MINIRT_VIRTIO_CACHE:-/var/cache/minirt-virtio}/debian-vps
+. "$root/scripts/cache.sh"
+cache=$cache_root/debian-vps
 
 # Bump when the tarball's recipe changes (packages are hashed anyway).
 recipe=vps-base-2
@@ -52,19 +56,6 @@ need() { # COMMAND PACKAGE
 				--no-install-recommends "$2" >&2; }
 }
 
-# The version apt would install, from the host's lists (updated once if
-# they know nothing yet, as on a fresh machine).
-candidate() { # PACKAGE
-	local v
-	v=$(apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }')
-	if [ -z "$v" ] || [ "$v" = "(none)" ]; then
-		apt-get update -q >&2 || true
-		v=$(apt-cache policy "$1" | awk '$1 == "Candidate:" { print $2 }')
-	fi
-	[ -n "$v" ] && [ "$v" != "(none)" ] || die "no candidate for $1"
-	echo "$v"
-}
-
 # The host's Debian sources only (not third-party ones); none: mmdebstrap's
 # own default, deb.debian.org with updates and security.
 debian_sources() { # WORK
@@ -80,7 +71,7 @@ debian_sources() { # WORK
 # cache; written under another name and renamed when complete.
 base() {
 	local kver gver key name out sources
-	kver=$(candidate linux-image-amd64) gver=$(candidate grub-pc)
+	kver=$(cache_candidate linux-image-amd64) gver=$(cache_candidate grub-pc)
 	key=$(printf '%s\n' "$recipe" "${packages[@]}" | sha256sum | cut -c1-10)
 	name=bookworm-$key-linux_$kver-grub_$gver
 	name=${name//[^A-Za-z0-9.+~_-]/_}.tar.zst
@@ -299,24 +290,103 @@ provision() { # IMG LAYOUT
 	say "provisioned $img in $((SECONDS - start))s"
 }
 
+# The host kind's disk, provisioned, into DIR (cache_entry's maker).
+make_host() { # LAYOUT DIR
+	local work
+	mkdir "$2/payload"
+	work=$(mktemp -d "$2/.work.XXXXXX")
+	image "$2/disk.img" "$1" "$2/payload"
+	rm -rf "$work" "$2/payload"
+	provision "$2/disk.img" "$1"
+	rm -f "$2/disk.img.vmlinuz" "$2/disk.img.initrd"
+}
+
+host() { # LAYOUT
+	local key
+	case $1 in root | boot) ;; *) die "unknown layout $1" ;; esac
+	key=$({ basename "$(base)"; cat "$0"; } | sha256sum | cut -c1-12)
+	cache_entry vps-hosts "$1-$key" make_host "$1"
+}
+
+# Where partition N of DISK starts, in bytes.
+part_offset() { # DISK N
+	sfdisk -d "$1" | awk -v n="$1$2" '$1 == n { sub(/,/, "", $4); print $4 * 512 }'
+}
+
+# debugfs commands writing the files under DIR/FROM to TO in a filesystem
+# (TO "" for its root), everything under DIR/SKIP left out; owner root,
+# the files' modes.
+write_cmds() { # DIR FROM SKIP
+	local p rel
+	(cd "$1/$2" && find . -mindepth 1 | sort) | while read -r p; do
+		rel=${p#.}
+		[ -n "$3" ] && [[ $2$rel == $3 || $2$rel == $3/* ]] && continue
+		if [ -L "$1/$2$rel" ]; then
+			echo "symlink $rel $(readlink "$1/$2$rel")"
+		elif [ -d "$1/$2$rel" ]; then
+			echo "mkdir $rel"
+		else
+			echo "rm $rel"
+			echo "write $1/$2$rel $rel"
+		fi
+	done
+}
+
+# The files under DIR/FROM written into the ext4 at OFFSET of DISK, then
+# read back and compared; the filesystem checked.
+put_files() { # DISK OFFSET DIR FROM SKIP
+	local fs="$1?offset=$2" rel n=0 back=$work/back
+	write_cmds "$3" "$4" "$5" >"$work/cmds"
+	debugfs -w -f "$work/cmds" "$fs" >"$work/debugfs.log" 2>&1 ||
+		die "debugfs could not write into $1 (see $work/debugfs.log)"
+	mkdir -p "$back"
+	(cd "$3/$4" && find . -mindepth 1 -type f | sort) | while read -r rel; do
+		rel=${rel#.}
+		[ -n "$5" ] && [[ $4$rel == $5/* ]] && continue
+		n=$((n + 1))
+		debugfs -R "dump $rel $back/$n" "$fs" >/dev/null 2>&1
+		cmp -s "$3/$4$rel" "$back/$n" ||
+			die "$1: $rel did not go in whole (debugfs: $(grep -i error "$work/debugfs.log" | head -1))"
+	done
+	e2fsck -fn "$fs" >"$work/e2fsck.log" 2>&1 ||
+		die "$1: its filesystem is damaged after writing (see $work/e2fsck.log)"
+}
+
+# The case's disk: the host's, its payload written in.
+case_image() { # OUT LAYOUT PAYLOAD_DIR
+	local out=$1 tmp=$1.tmp host start=$SECONDS
+	[ -d "$3" ] || die "no payload directory $3"
+	host=$(host "$2")
+	cp --sparse=always "$host/disk.img" "$tmp"
+	if [ "$2" = root ]; then
+		put_files "$tmp" "$(part_offset "$tmp" 1)" "$3" "" ""
+	else
+		put_files "$tmp" "$(part_offset "$tmp" 2)" "$3" "" /boot
+		[ ! -d "$3/boot" ] ||
+			put_files "$tmp" "$(part_offset "$tmp" 1)" "$3" boot ""
+	fi
+	mv "$tmp" "$out"
+	say "case disk $out ($2) from $host in $((SECONDS - start))s"
+}
+
 case ${1:-} in
 base) base ;;
-image)
-	[ $# = 4 ] || die "usage: make-vps.sh image OUT LAYOUT PAYLOAD_DIR"
+host)
+	[ $# = 2 ] || die "usage: make-vps.sh host LAYOUT"
+	host "$2"
+	;;
+case)
+	[ $# = 4 ] || die "usage: make-vps.sh case OUT LAYOUT PAYLOAD_DIR"
 	shift
 	mkdir -p "$(dirname "$1")"
 	work=$(mktemp -d "$(dirname "$1")/.make-vps.XXXXXX")
 	trap 'rm -rf "$work"' EXIT
-	image "$@"
-	;;
-provision)
-	[ $# = 3 ] || die "usage: make-vps.sh provision IMG LAYOUT"
-	shift && provision "$@"
+	case_image "$@"
 	;;
 *)
 	echo "usage: make-vps.sh base" >&2
-	echo "       make-vps.sh image OUT LAYOUT PAYLOAD_DIR" >&2
-	echo "       make-vps.sh provision IMG LAYOUT" >&2
+	echo "       make-vps.sh host LAYOUT" >&2
+	echo "       make-vps.sh case OUT LAYOUT PAYLOAD_DIR" >&2
 	exit 2
 	;;
 esac

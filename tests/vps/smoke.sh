@@ -1,10 +1,11 @@
 #!/bin/bash
 # The test VPS works: smoke.sh [LAYOUT...] (default: root boot)
-# For each LAYOUT, a Debian 12 image (scripts/make-vps.sh) whose payload
-# unit prints "VPS-TEST: booted RELEASE from its own GRUB" and its stage,
-# reboots after the first boot and powers off after the second; the image
-# is provisioned (grub-install inside the guest), then booted by SeaBIOS
-# through tests/vps/run.sh. Files: build/vps/smoke-LAYOUT.img and logs.
+# For each LAYOUT, the host kind's Debian 12 disk (scripts/make-vps.sh,
+# provisioned by grub-install inside the guest) with a payload whose unit
+# prints "VPS-TEST: booted RELEASE from its own GRUB" and its stage,
+# reboots after the first boot and powers off after the second, booted by
+# SeaBIOS through tests/vps/run.sh. Files: build/vps/smoke-LAYOUT.img and
+# logs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dir=$root/build/vps
@@ -54,16 +55,6 @@ EOF
 	ln -s ../vps-smoke.service "$units/multi-user.target.wants/"
 }
 
-# The release in a bzImage's header (boot protocol 2.00: its version
-# string at 0x200 past the offset at 0x20e).
-kernel_release() { # VMLINUZ
-	local off s
-	off=$(od -An -tu2 -j $((0x20e)) -N2 "$1" | tr -d ' ')
-	s=$(dd if="$1" bs=1 skip=$((off + 0x200)) count=64 status=none | tr '\0' '\n')
-	s=${s%%$'\n'*}
-	echo "${s%% *}"
-}
-
 mkdir -p "$dir"
 make_payload
 layouts=("$@")
@@ -71,14 +62,12 @@ layouts=("$@")
 failed=0
 for layout in "${layouts[@]}"; do
 	img=$dir/smoke-$layout.img
-	"$root/scripts/make-vps.sh" image "$img" "$layout" "$payload"
-	"$root/scripts/make-vps.sh" provision "$img" "$layout"
-	rel=$(kernel_release "$img.vmlinuz")
+	"$root/scripts/make-vps.sh" case "$img" "$layout" "$payload"
 	[ "$layout" = root ] && dev=/dev/vda1 || dev=/dev/vda2
 	"$root/tests/vps/run.sh" "smoke-$layout" "$img" "$timeout_s" \
-		"VPS-TEST: booted $rel from its own GRUB" \
+		"^VPS-TEST: booted [^ ]+ from its own GRUB$" \
 		"VPS-TEST: stage 1, / on $dev" \
-		"VPS-TEST: booted $rel from its own GRUB" \
+		"^VPS-TEST: booted [^ ]+ from its own GRUB$" \
 		"^VPS-TEST: stage 2, / on /dev/vda[0-9]$" || failed=1
 done
 exit "$failed"
