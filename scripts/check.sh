@@ -45,8 +45,8 @@ unit() { # BINARY [LABEL]
 	fi
 }
 
-# Every test program in DIR, two at a time (each is one process), the
-# longest of the last run first.
+# Every test program in DIR, one per core at a time (each is one process),
+# the longest of the last run first.
 units() { # DIR [LABEL]
 	local t
 	for t in "$1"/test_*; do
@@ -54,7 +54,7 @@ units() { # DIR [LABEL]
 		echo "$(awk -v t="$t" '$1 == t { s = $2 } END { print s + 0 }' \
 			build/unit-seconds 2>/dev/null) $t"
 	done | sort -rn | cut -d' ' -f2 |
-		xargs -P 2 -I{} bash -c 'unit "$1" "$2"' _ {} "${2:-}"
+		xargs -P "$(nproc)" -I{} bash -c 'unit "$1" "$2"' _ {} "${2:-}"
 	awk '{ s[$1] = $2 } END { for (t in s) print t, s[t] }' build/unit-seconds \
 		>build/unit-seconds.new && mv build/unit-seconds.new build/unit-seconds
 }
